@@ -1,0 +1,43 @@
+# Reading Room: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-fast lint migrate demo editor benchmark clean
+
+install: $(STAMP)
+
+# Reinstall whenever the project's dependencies change.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --editable . --group dev
+	touch $(STAMP)
+
+migrate: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+# Loading the demo twice changes nothing: every fixture object has a natural key.
+demo: migrate
+	DJANGO_DEBUG=1 $(BIN)/python manage.py loaddata fixtures/demo.json
+
+run: demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Create (or reset the password of) an editor account for the admin.
+editor: migrate
+	DJANGO_DEBUG=1 $(BIN)/python manage.py create_editor $(if $(USERNAME),$(USERNAME),editor)
+
+test: install
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache test-artifacts
