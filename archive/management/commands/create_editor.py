@@ -1,4 +1,4 @@
-"""Create an editor: a staff account in the Editors group, with a password never kept in the repo."""
+"""Create an editor: a staff account in the Editors group; no password is kept in the repo."""
 
 import getpass
 import secrets

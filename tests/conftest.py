@@ -1,0 +1,133 @@
+"""Fixtures that build on each other: organisations, people and events, then articles about them."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from archive.models import Article, Event, Organisation, Person, Role
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def pcs(db):
+    return Organisation.objects.create(
+        name="Public and Commercial Services Union",
+        slug="pcs",
+        abbreviation="PCS",
+        kind=Organisation.Kind.TRADE_UNION,
+        aliases="PCSU\nPublic and Commercial Services (PCS) union",
+    )
+
+
+@pytest.fixture
+def tuc(db):
+    return Organisation.objects.create(
+        name="Trades Union Congress",
+        slug="tuc",
+        abbreviation="TUC",
+        kind=Organisation.Kind.FEDERATION,
+    )
+
+
+@pytest.fixture
+def treasury(db):
+    return Organisation.objects.create(
+        name="HM Treasury", slug="hm-treasury", kind=Organisation.Kind.GOVERNMENT
+    )
+
+
+@pytest.fixture
+def serwotka(pcs):
+    person = Person.objects.create(name="Mark Serwotka", slug="mark-serwotka")
+    Role.objects.create(person=person, organisation=pcs, title="general secretary")
+    return person
+
+
+@pytest.fixture
+def n30(tuc, pcs):
+    event = Event.objects.create(
+        name="Public-sector pensions strike",
+        slug="public-sector-pensions-strike-2011",
+        kind=Event.Kind.STRIKE,
+        start_date=dt.date(2011, 11, 30),
+    )
+    event.organisations.set([tuc, pcs])
+    return event
+
+
+def make_article(**fields) -> Article:
+    """An article saved through the model, so its derived fields are made as editors' are."""
+    organisations = fields.pop("organisations", [])
+    people = fields.pop("people", [])
+    events = fields.pop("events", [])
+    title = fields.setdefault("title", "A strike is called")
+    fields.setdefault("slug", title.lower().replace(" ", "-")[:50])
+    fields.setdefault("original", f"{title}\n\nThe union called a strike over pay.")
+    fields.setdefault("original_format", Article.Format.TEXT)
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    article = Article(**fields)
+    article.save()
+    article.organisations.set(organisations)
+    article.people.set(people)
+    article.events.set(events)
+    return article
+
+
+@pytest.fixture
+def article_factory(db):
+    return make_article
+
+
+@pytest.fixture
+def published_article(pcs, tuc, serwotka, n30):
+    return make_article(
+        title="Civil servants strike over pensions",
+        slug="civil-servants-strike-over-pensions",
+        standfirst="PCS members walk out.",
+        source="The Guardian",
+        published_date=dt.date(2011, 11, 30),
+        original="<p>PCS members <b>walked out</b> today.</p><p>The TUC backed them.</p>",
+        original_format=Article.Format.HTML,
+        organisations=[pcs, tuc],
+        people=[serwotka],
+        events=[n30],
+    )
+
+
+@pytest.fixture
+def draft_article(pcs):
+    return make_article(
+        title="Unpublished ballot result",
+        slug="unpublished-ballot-result",
+        status=Article.Status.DRAFT,
+        published_date=dt.date(2013, 4, 7),
+        organisations=[pcs],
+    )
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A staff user in the Editors group, without superuser rights."""
+    user = django_user_model.objects.create_user(
+        username="editor", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def demo_corpus(db):
+    """The demo fixtures, loaded as `make run` loads them."""
+    from django.core.management import call_command
+
+    call_command("loaddata", str(REPO / "fixtures" / "demo.json"), verbosity=0)
