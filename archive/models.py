@@ -11,7 +11,8 @@ import hashlib
 import math
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from archive import sanitize
@@ -53,6 +54,20 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def with_article_counts(self) -> OrganisationQuerySet:
+        """Each organisation with `article_count`, its published articles (one query)."""
+        return self.annotate(
+            article_count=models.Count(
+                "articles", filter=Q(articles__status=ArticleStatus.PUBLISHED), distinct=True
+            )
+        )
+
+
+class OrganisationManager(SlugManager.from_queryset(OrganisationQuerySet)):
+    pass
+
+
 class Organisation(models.Model):
     Kind = OrganisationKind
 
@@ -62,7 +77,9 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
     abbreviation = models.CharField(max_length=40, blank=True, help_text="For example PCS.")
-    kind = models.CharField(max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.TRADE_UNION)
+    kind = models.CharField(
+        max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.TRADE_UNION
+    )
     aliases = models.TextField(
         blank=True,
         help_text="Other names it appears under in text, one per line "
@@ -86,7 +103,7 @@ class Organisation(models.Model):
     )
     description = models.TextField(blank=True)
 
-    objects = SlugManager()
+    objects = OrganisationManager()
 
     class Meta:
         ordering = ["name"]
@@ -248,6 +265,39 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by(F("published_date").desc(nulls_last=True), "-id")
 
+    def related_to(self, article: Article, limit: int = 5) -> ArticleQuerySet:
+        """Other articles sharing most organisations, people and events with `article`.
+
+        The article's links must be prefetched; the ranking is one query.
+        """
+        shared = []
+        for relation in ("organisations", "people", "events"):
+            ids = [obj.pk for obj in getattr(article, relation).all()]
+            if not ids:
+                continue
+            manager = getattr(Article, relation)
+            target = manager.field.m2m_reverse_field_name()
+            links = (
+                manager.through.objects.filter(
+                    article_id=OuterRef("pk"), **{f"{target}_id__in": ids}
+                )
+                .values("article_id")
+                .annotate(n=models.Count("id"))
+                .values("n")
+            )
+            shared.append(Coalesce(Subquery(links), 0))
+        if not shared:
+            return self.none()
+        score = shared[0]
+        for term in shared[1:]:
+            score = score + term
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(shared_links=score)
+            .filter(shared_links__gt=0)
+            .order_by("-shared_links", F("published_date").desc(nulls_last=True), "-id")[:limit]
+        )
+
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_by_natural_key(self, slug: str):
@@ -319,7 +369,9 @@ class Article(models.Model):
     )
     body_text = models.TextField(blank=True, editable=False)
 
-    status = models.CharField(max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
     organisations = models.ManyToManyField(Organisation, related_name="articles", blank=True)
     people = models.ManyToManyField(Person, related_name="articles", blank=True)
     events = models.ManyToManyField(Event, related_name="articles", blank=True)

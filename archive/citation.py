@@ -1,0 +1,61 @@
+"""How to cite an article: a formatted reference and a BibTeX entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from archive.models import Article
+
+_BIBTEX_SPECIAL = re.compile(r"([{}\\&%$#_^~])")
+
+
+def _author(byline: str) -> str:
+    """'Tony Reay' -> 'Reay, Tony'; anything else as written."""
+    parts = byline.split()
+    if len(parts) in (2, 3) and all(p[:1].isupper() for p in parts):
+        return f"{parts[-1]}, {' '.join(parts[:-1])}"
+    return byline
+
+
+def reference(article: Article, archive_url: str, accessed: dt.date) -> str:
+    """A reference in the author-title-source-date style most humanities guides accept."""
+    pieces = []
+    if article.byline:
+        pieces.append(f"{_author(article.byline)}.")
+    pieces.append(f"“{article.title.rstrip('.')}.”")
+    where = ", ".join(p for p in (article.source, article.date_display) if p and p != "Undated")
+    if where:
+        pieces.append(f"{where}.")
+    if article.url:
+        pieces.append(f"{article.url}.")
+    pieces.append(f"Reading Room archive, {archive_url} (accessed {accessed:%-d %B %Y}).")
+    return " ".join(pieces)
+
+
+def _bibtex_value(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def bibtex(article: Article, archive_url: str, accessed: dt.date) -> str:
+    fields = [("title", article.title)]
+    if article.byline:
+        fields.append(("author", _author(article.byline)))
+    if article.source:
+        fields.append(("journal", article.source))
+    if article.published_date:
+        fields.append(("year", str(article.published_date.year)))
+        if article.date_precision != Article.Precision.YEAR:
+            fields.append(("month", f"{article.published_date:%b}".lower()))
+        if article.date_precision == Article.Precision.DAY:
+            fields.append(("day", str(article.published_date.day)))
+    if article.url:
+        fields.append(("url", article.url))
+    fields.append(("howpublished", f"Reading Room archive, {archive_url}"))
+    fields.append(("urldate", accessed.isoformat()))
+    key = re.sub(r"[^a-z0-9]+", "", article.slug.lower())[:40] or f"article{article.pk}"
+    year = article.published_date.year if article.published_date else "nd"
+    lines = [f"@article{{{key}{year},"]
+    lines += [f"  {name} = {{{_bibtex_value(value)}}}," for name, value in fields]
+    lines.append("}")
+    return "\n".join(lines)

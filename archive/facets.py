@@ -1,0 +1,391 @@
+"""Facet counts, the date histogram and the URLs that change the reading room's state.
+
+Every facet counts the published articles that match all the *other* active filters, with one
+GROUP BY query per facet, whatever the number of articles or values (PERFORMANCE.md). The counts
+over the whole archive (no filter active) are cached, and the cache is renewed whenever an
+article or its links change (see `invalidate`, wired up in apps.py).
+"""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+
+from archive.filters import FILTER_PARAMETERS, ArticleFilter, EventFilter
+from archive.models import Event, Organisation
+
+TOP_VALUES = 8
+CACHE_SECONDS = 300
+_GENERATION_KEY = "archive:facets:generation"
+STATE_PARAMETERS = (*FILTER_PARAMETERS, "sort")
+
+
+# -- URLs ------------------------------------------------------------------------------------
+
+
+def query_url(params: dict[str, list[str]]) -> str:
+    """A query string for the article list, parameters in a fixed order, page last."""
+    order = [*STATE_PARAMETERS, "all", "page"]
+    pairs = [(name, value) for name in order for value in params.get(name, []) if value != ""]
+    return "?" + urlencode(pairs) if pairs else "?"
+
+
+def state_of(data) -> dict[str, list[str]]:
+    """The reader's state from request.GET: known parameters only, page dropped."""
+    return {name: data.getlist(name) for name in (*STATE_PARAMETERS, "all") if data.getlist(name)}
+
+
+def toggled(state: dict[str, list[str]], name: str, value: str) -> str:
+    values = list(state.get(name, []))
+    values = [v for v in values if v != value] if value in values else [*values, value]
+    new = {**state, name: values}
+    if name == "year":
+        new.pop("month", None)  # months belong to the year they were chosen in
+    return query_url(new)
+
+
+def replaced(state: dict[str, list[str]], **changes: list[str]) -> str:
+    return query_url({**state, **changes})
+
+
+def without(state: dict[str, list[str]], *names: str) -> str:
+    return query_url({k: v for k, v in state.items() if k not in names})
+
+
+# -- facets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+    title: str = ""
+
+
+@dataclass
+class Facet:
+    name: str
+    title: str
+    values: list[FacetValue] = field(default_factory=list)
+    more_url: str = ""  # set when only the top values are shown
+    less_url: str = ""  # set when all values are shown
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    url: str
+    selected: bool
+    height: int  # 0-20, a twentieth of the tallest bar each
+
+
+@dataclass(frozen=True)
+class Histogram:
+    title: str
+    unit: str
+    bars: list[Bar]
+
+
+def _generation() -> str:
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.set(_GENERATION_KEY, generation, None)
+    return generation
+
+
+def invalidate(**_signal_kwargs) -> None:
+    """Forget the cached whole-archive counts (an article, or its links, changed)."""
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _counted(filterset: ArticleFilter, key: str, compute: Callable[[], list]) -> list:
+    if filterset.is_active:
+        return compute()
+    return cache.get_or_set(f"archive:facets:{_generation()}:{key}", compute, CACHE_SECONDS)
+
+
+def _entity_rows(
+    filterset: ArticleFilter, name: str, limit: int | None, kinds: Iterable[str] | None = None
+) -> list[tuple[str, str, str, int]]:
+    """(slug, label, title, count) for the entity facet `name`, most articles first."""
+    entity_filter = filterset.filters[name]
+    target = entity_filter.target_column
+    base = filterset.filtered(without=[name])
+    rows = entity_filter.through.objects.filter(article_id__in=base.values("id"))
+    if kinds:
+        rows = rows.filter(**{f"{target}__kind__in": kinds})
+    columns = [f"{target}__slug", f"{target}__name"]
+    if target == "organisation":
+        columns.append("organisation__abbreviation")
+    if target == "event":
+        columns.append("event__start_date")
+    rows = rows.values(*columns).annotate(n=Count("id")).order_by("-n", f"{target}__name")
+    if limit:
+        rows = rows[: limit + 1]
+    result = []
+    for row in rows:
+        slug, name_ = row[f"{target}__slug"], row[f"{target}__name"]
+        label, title = name_, ""
+        if row.get("organisation__abbreviation"):
+            label, title = row["organisation__abbreviation"], name_
+        if row.get("event__start_date"):
+            label = f"{name_} ({row['event__start_date']:%Y})"
+        result.append((slug, label, title, row["n"]))
+    return result
+
+
+def _source_rows(filterset: ArticleFilter, limit: int | None) -> list[tuple[str, str, str, int]]:
+    rows = (
+        filterset.filtered(without=["source"])
+        .exclude(source="")
+        .values("source")
+        .annotate(n=Count("id"))
+        .order_by("-n", "source")
+    )
+    if limit:
+        rows = rows[: limit + 1]
+    return [(r["source"], r["source"], "", r["n"]) for r in rows]
+
+
+def year_counts(filterset: ArticleFilter) -> list[tuple[int, int]]:
+    base = filterset.filtered(without=["year", "month"])
+    rows = base.exclude(year=None).values("year").annotate(n=Count("id")).order_by("year")
+    return [(r["year"], r["n"]) for r in rows]
+
+
+def month_counts(filterset: ArticleFilter, year: int) -> list[tuple[int, int]]:
+    base = filterset.filtered(without=["month"]).filter(year=year)
+    rows = base.exclude(month=None).values("month").annotate(n=Count("id")).order_by("month")
+    return [(r["month"], r["n"]) for r in rows]
+
+
+FACETS = (
+    ("union", "Union"),
+    ("org", "Organisation"),
+    ("person", "Person"),
+    ("event", "Event"),
+    ("source", "Source"),
+)
+
+
+def facets(filterset: ArticleFilter, state: dict[str, list[str]]) -> list[Facet]:
+    """The facets of the article list, each value with its count and its toggle URL."""
+    values = filterset.values
+    show_all = (state.get("all") or [""])[0]
+    result = []
+    for name, title in FACETS:
+        limit = None if show_all == name else TOP_VALUES
+        key = f"{name}:{limit}"
+        if name == "source":
+            rows = _counted(filterset, key, lambda limit=limit: _source_rows(filterset, limit))
+        else:
+            kinds = Organisation.UNION_KINDS if name == "union" else None
+            rows = _counted(
+                filterset,
+                key,
+                lambda name=name, limit=limit, kinds=kinds: _entity_rows(
+                    filterset, name, limit, kinds
+                ),
+            )
+        selected = set(values.get(name) or [])
+        facet = Facet(name=name, title=title)
+        if limit and len(rows) > limit:
+            rows = rows[:limit]
+            facet.more_url = replaced(state, all=[name])
+        elif show_all == name:
+            facet.less_url = without(state, "all")
+        state_for_toggle = {k: v for k, v in state.items() if k != "all"}
+        facet.values = [
+            FacetValue(
+                value=slug,
+                label=label,
+                title=title_,
+                count=count,
+                selected=slug in selected,
+                url=toggled(state_for_toggle, name, slug),
+            )
+            for slug, label, title_, count in rows
+        ]
+        if facet.values:
+            result.append(facet)
+    result.extend(_date_facets(filterset, state))
+    return result
+
+
+def _date_facets(filterset: ArticleFilter, state: dict[str, list[str]]) -> list[Facet]:
+    values = filterset.values
+    state = {k: v for k, v in state.items() if k != "all"}
+    years = _counted(filterset, "year", lambda: year_counts(filterset))
+    chosen = set(values.get("year") or [])
+    facet_list = [
+        Facet(
+            name="year",
+            title="Year",
+            values=[
+                FacetValue(str(y), str(y), n, y in chosen, toggled(state, "year", str(y)))
+                for y, n in sorted(years, reverse=True)
+            ],
+        )
+    ]
+    if len(chosen) == 1:
+        (year,) = chosen
+        months = set(values.get("month") or [])
+        facet_list.append(
+            Facet(
+                name="month",
+                title=f"Month in {year}",
+                values=[
+                    FacetValue(
+                        str(m),
+                        calendar.month_name[m],
+                        n,
+                        m in months,
+                        toggled(state, "month", str(m)),
+                    )
+                    for m, n in month_counts(filterset, year)
+                ],
+            )
+        )
+    return [f for f in facet_list if f.values]
+
+
+def histogram(filterset: ArticleFilter, state: dict[str, list[str]]) -> Histogram | None:
+    """Matching articles per year, or per month when one year is chosen; each bar a link."""
+    state = {k: v for k, v in state.items() if k not in ("all",)}
+    years = filterset.values.get("year") or []
+    if len(years) == 1:
+        year = years[0]
+        counts = dict(month_counts(filterset, year))
+        months = set(filterset.values.get("month") or [])
+        rows = [
+            (calendar.month_abbr[m], counts.get(m, 0), replaced(state, month=[str(m)]), m in months)
+            for m in range(1, 13)
+        ]
+        title, unit = f"Articles per month in {year}", "month"
+    else:
+        counts = dict(_counted(filterset, "year", lambda: year_counts(filterset)))
+        if not counts:
+            return None
+        first, last = min(counts), max(counts)
+        if last - first > 150:  # a stray date should not draw a thousand empty bars
+            span = sorted(counts)
+        else:
+            span = range(first, last + 1)
+        rows = [
+            (
+                str(y),
+                counts.get(y, 0),
+                replaced({k: v for k, v in state.items() if k != "month"}, year=[str(y)]),
+                y in years,
+            )
+            for y in span
+        ]
+        title, unit = "Articles per year", "year"
+    tallest = max((count for _, count, _, _ in rows), default=0)
+    if not tallest:
+        return None
+    bars = [
+        Bar(label, count, url, selected, round(20 * count / tallest))
+        for label, count, url, selected in rows
+    ]
+    return Histogram(title=title, unit=unit, bars=bars)
+
+
+def histogram_for(articles: QuerySet, link: Callable[[int], str]) -> Histogram | None:
+    """Articles per year for an entity page, each bar linking into the filtered list."""
+    rows = articles.exclude(year=None).values("year").annotate(n=Count("id")).order_by("year")
+    counts = {r["year"]: r["n"] for r in rows}
+    if not counts:
+        return None
+    tallest = max(counts.values())
+    span = range(min(counts), max(counts) + 1)
+    bars = [
+        Bar(str(y), counts.get(y, 0), link(y), False, round(20 * counts.get(y, 0) / tallest))
+        for y in span
+    ]
+    return Histogram(title="Articles per year", unit="year", bars=bars)
+
+
+# -- active filters --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One active filter, with the URL that removes it."""
+
+    kind: str
+    label: str
+    remove_url: str
+
+
+CHIP_KINDS = {
+    "q": "Search",
+    "union": "Union",
+    "org": "Organisation",
+    "person": "Person",
+    "event": "Event",
+    "source": "Source",
+    "year": "Year",
+    "month": "Month",
+    "from": "From",
+    "to": "To",
+}
+
+
+def chips(
+    filterset: ArticleFilter, state: dict[str, list[str]], entities: dict[str, dict[str, object]]
+) -> list[Chip]:
+    values = filterset.values
+    result = []
+    state = {k: v for k, v in state.items() if k != "all"}
+    if values.get("q"):
+        result.append(Chip("Search", f"“{values['q']}”", without(state, "q", "sort")))
+    for name in ("union", "org", "person", "event", "source", "year", "month"):
+        for value in values.get(name) or []:
+            if name in entities:
+                obj = entities[name][value]
+                label = getattr(obj, "short_name", None) or obj.name
+            elif name == "month":
+                label = calendar.month_name[value]
+            else:
+                label = str(value)
+            result.append(Chip(CHIP_KINDS[name], label, toggled(state, name, str(value))))
+    for name in ("from", "to"):
+        if values.get(name):
+            raw = (state.get(name) or [""])[0]
+            result.append(Chip(CHIP_KINDS[name], raw, without(state, name)))
+    return result
+
+
+def timeline_unions(filterset: EventFilter, state: dict[str, list[str]]) -> list[FacetValue]:
+    """The unions that took part in events, with how many, each a toggle of the timeline."""
+    rows = (
+        Event.organisations.through.objects.filter(organisation__kind__in=Organisation.UNION_KINDS)
+        .values("organisation__slug", "organisation__name", "organisation__abbreviation")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organisation__name")
+    )
+    chosen = set(filterset.unions)
+    union_state = {"union": state.get("union", [])}
+    return [
+        FacetValue(
+            value=row["organisation__slug"],
+            label=row["organisation__abbreviation"] or row["organisation__name"],
+            title=row["organisation__name"],
+            count=row["n"],
+            selected=row["organisation__slug"] in chosen,
+            url=toggled(union_state, "union", row["organisation__slug"]),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,352 @@
+"""Filtering for the reading room's article list (django-filter).
+
+Every parameter is forgiving: a value that cannot be understood is dropped, the rest of the page
+still works, and `ArticleFilter.notes` says in a sentence what was ignored. Filtering never
+validates choices against the database (PERFORMANCE.md): entity slugs are looked up once, in one
+query per entity table, by `resolve_entities`.
+
+URL parameters (several values of one facet combine with OR, different facets with AND):
+  q        search words and "exact phrases"
+  union    organisation slug, unions and federations only (repeatable)
+  org      organisation slug, any kind (repeatable)
+  person   person slug (repeatable)
+  event    event slug (repeatable)
+  source   source publication (repeatable)
+  year     four-digit year (repeatable)
+  month    1-12, within the one selected year (repeatable)
+  from, to a date: YYYY, YYYY-MM or YYYY-MM-DD (from the start / to the end of that period)
+  sort     newest, oldest, relevance
+  page     page number
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from functools import cached_property
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from archive import search
+from archive.models import Article, Event, Organisation, Person
+
+MAX_VALUES = 20
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
+PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+class MultipleValueField(forms.Field):
+    """Every value of a repeated GET parameter; values that fail `check` are set aside."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, check, **kwargs):
+        self.check = check
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list:
+        if value in (None, ""):
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        cleaned, rejected = [], []
+        for raw in values:
+            raw = str(raw).strip()
+            if not raw:
+                continue
+            parsed = self.check(raw)
+            (rejected if parsed is None else cleaned).append(raw if parsed is None else parsed)
+        # Keep the good values; the filter set reports the bad ones.
+        self.rejected = rejected
+        return list(dict.fromkeys(cleaned))[:MAX_VALUES]
+
+
+def _slug(raw: str) -> str | None:
+    return raw if SLUG.match(raw) else None
+
+
+def _text(raw: str) -> str | None:
+    return raw[:200] if "\x00" not in raw else None
+
+
+def _int_between(low: int, high: int):
+    def check(raw: str) -> int | None:
+        if raw.isdigit() and low <= int(raw) <= high:
+            return int(raw)
+        return None
+
+    return check
+
+
+def parse_period(raw: str, *, end: bool) -> dt.date | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD as the first (or, with end=True, the last) day it covers."""
+    match = PERIOD.match(raw.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if month is None:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, last if end else 1)
+        return dt.date(year, month, day)
+    except (ValueError, calendar.IllegalMonthError):
+        return None
+
+
+class PeriodField(forms.CharField):
+    def __init__(self, *, end: bool, **kwargs):
+        self.end = end
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        date = parse_period(value, end=self.end)
+        if date is None:
+            raise forms.ValidationError(
+                f"“{value[:40]}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD."
+            )
+        return date
+
+
+class MultipleValueFilter(django_filters.Filter):
+    field_class = MultipleValueField
+
+    def __init__(self, *, check, **kwargs):
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(check=check, **kwargs)
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+
+
+class EntityFilter(MultipleValueFilter):
+    """Articles linked to any of the given slugs, through a sub-query (no joins, no DISTINCT)."""
+
+    def __init__(self, *, relation: str, model, kinds: Iterable[str] | None = None, **kwargs):
+        self.relation = relation
+        self.model = model
+        self.kinds = tuple(kinds) if kinds else None
+        super().__init__(field_name=relation, check=_slug, **kwargs)
+
+    @property
+    def through(self):
+        return getattr(Article, self.relation).through
+
+    @property
+    def target_column(self) -> str:
+        return getattr(Article, self.relation).field.m2m_reverse_field_name()
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        links = self.through.objects.filter(**{f"{self.target_column}__slug__in": value})
+        if self.kinds:
+            links = links.filter(**{f"{self.target_column}__kind__in": self.kinds})
+        return qs.filter(id__in=links.values("article_id"))
+
+
+class SearchFilter(django_filters.CharFilter):
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        return search.matching(qs, search.parse_query(value)) if value else qs
+
+
+class PeriodFilter(django_filters.Filter):
+    field_class = PeriodField
+
+    def __init__(self, *, end: bool, **kwargs):
+        super().__init__(field_name="published_date", end=end, **kwargs)
+        self.lookup_expr = "lte" if end else "gte"
+
+
+SORTS = {"newest": "Newest first", "oldest": "Oldest first", "relevance": "Best match"}
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = SearchFilter(max_length=search.MAX_QUERY_LENGTH)
+    union = EntityFilter(
+        relation="organisations", model=Organisation, kinds=Organisation.UNION_KINDS
+    )
+    org = EntityFilter(relation="organisations", model=Organisation)
+    person = EntityFilter(relation="people", model=Person)
+    event = EntityFilter(relation="events", model=Event)
+    source = MultipleValueFilter(field_name="source", check=_text)
+    year = MultipleValueFilter(field_name="year", check=_int_between(1, 9999))
+    month = MultipleValueFilter(field_name="month", check=_int_between(1, 12))
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data=data, queryset=queryset, **kwargs)
+        self.notes: list[str] = []
+        self._resolved = False
+
+    # -- what the reader asked for ------------------------------------------------------------
+
+    @property
+    def values(self) -> dict:
+        """The usable value of every filter, after validation and entity look-ups."""
+        if not self._resolved:
+            self._clean()
+        return self._values
+
+    def _clean(self) -> None:
+        form = self.form
+        form.is_valid()
+        values = {name: form.cleaned_data.get(name) for name in self.filters}
+        for name, field in form.fields.items():
+            rejected = getattr(field, "rejected", None)
+            if rejected:
+                self.notes.append(f"Ignored {name} “{_short(rejected)}”: not a valid value.")
+            if name in form.errors:
+                self.notes.append(" ".join(form.errors[name]))
+        if values.get("month") and len(values.get("year") or []) != 1:
+            self.notes.append("Months are shown within one year: choose a year first.")
+            values["month"] = []
+        start, end = values.get("from"), values.get("to")
+        if start and end and start > end:
+            self.notes.append("The date range ends before it starts, so it was ignored.")
+            values["from"] = values["to"] = None
+        self._values = values
+        self._resolved = True
+
+    def resolve_entities(self) -> dict[str, dict[str, object]]:
+        """Look up the selected organisations, people and events (one query per table).
+
+        Unknown slugs are dropped from the filter with a note; the objects found give the
+        active-filter chips their names.
+        """
+        values = self.values
+        found: dict[str, dict[str, object]] = {}
+        for model, names in (
+            (Organisation, ("union", "org")),
+            (Person, ("person",)),
+            (Event, ("event",)),
+        ):
+            wanted = {slug for name in names for slug in values.get(name) or []}
+            objects = {o.slug: o for o in model.objects.filter(slug__in=wanted)} if wanted else {}
+            for name in names:
+                kinds = self.filters[name].kinds
+                known = [
+                    slug
+                    for slug in values.get(name) or []
+                    if slug in objects and (not kinds or objects[slug].kind in kinds)
+                ]
+                unknown = [s for s in values.get(name) or [] if s not in known]
+                if unknown:
+                    label = {"union": "union", "org": "organisation"}.get(name, name)
+                    self.notes.append(f"No {label} “{_short(unknown)}” in the archive; ignored.")
+                values[name] = known
+                found[name] = {slug: objects[slug] for slug in known}
+        return found
+
+    # -- filtering ----------------------------------------------------------------------------
+
+    def filtered(
+        self, queryset: QuerySet | None = None, *, without: Iterable[str] = ()
+    ) -> QuerySet:
+        """The queryset with every active filter applied except those named in `without`."""
+        qs = self.queryset if queryset is None else queryset
+        skip = set(without)
+        for name, value in self.values.items():
+            if name not in skip and value not in (None, "", []):
+                qs = self.filters[name].filter(qs, value)
+        return qs
+
+    @property
+    def qs(self) -> QuerySet:
+        if not hasattr(self, "_qs"):
+            self._qs = self.filtered()
+        return self._qs
+
+    @property
+    def search_query(self) -> search.SearchQuery:
+        return search.parse_query(self.values.get("q") or "")
+
+    @cached_property
+    def sort(self) -> str:
+        raw = (self.data.get("sort") or "").strip() if self.data else ""
+        default = "relevance" if self.search_query else "newest"
+        if not raw:
+            return default
+        if raw not in SORTS:
+            self.notes.append(f"Unknown sort “{raw[:40]}”; showing {SORTS[default].lower()}.")
+            return default
+        if raw == "relevance" and not self.search_query:
+            return "newest"
+        return raw
+
+    def ordered(self) -> QuerySet:
+        sort = self.sort
+        if sort == "relevance":
+            return search.by_relevance(self.qs, self.search_query)
+        if sort == "oldest":
+            return self.qs.order_by("published_date", "id")
+        return self.qs.newest_first()
+
+    @property
+    def is_active(self) -> bool:
+        return any(value not in (None, "", []) for value in self.values.values())
+
+
+ArticleFilter.base_filters["from"] = PeriodFilter(end=False, label="From")
+ArticleFilter.base_filters["to"] = PeriodFilter(end=True, label="To")
+
+FACET_PARAMETERS = ("union", "org", "person", "event", "source", "year", "month")
+FILTER_PARAMETERS = ("q", *FACET_PARAMETERS, "from", "to")
+
+
+def _short(values: list) -> str:
+    text = ", ".join(str(v) for v in values)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+class EventFilter(django_filters.FilterSet):
+    """The timeline: events that any of the chosen unions took part in."""
+
+    union = MultipleValueFilter(field_name="organisations", check=_slug)
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data=data, queryset=queryset, **kwargs)
+        self.notes: list[str] = []
+
+    @cached_property
+    def unions(self) -> list[str]:
+        """The chosen unions' slugs that exist; anything else is noted and ignored."""
+        self.form.is_valid()
+        wanted = self.form.cleaned_data.get("union") or []
+        rejected = getattr(self.form.fields["union"], "rejected", [])
+        known = (
+            set(
+                Organisation.objects.filter(
+                    slug__in=wanted, kind__in=Organisation.UNION_KINDS
+                ).values_list("slug", flat=True)
+            )
+            if wanted
+            else set()
+        )
+        unknown = [s for s in [*wanted, *rejected] if s not in known]
+        if unknown:
+            self.notes.append(f"No union “{_short(unknown)}” in the archive; ignored.")
+        return [s for s in wanted if s in known]
+
+    @property
+    def qs(self) -> QuerySet:
+        if not self.unions:
+            return self.queryset.all()
+        links = Event.organisations.through.objects.filter(organisation__slug__in=self.unions)
+        return self.queryset.filter(id__in=links.values("event_id"))

@@ -1,0 +1,139 @@
+"""Full-text search of articles, behind one small interface.
+
+On SQLite the search runs on the FTS5 index made by migration 0003 (porter stemming, so
+"strikes" finds "strike"). Other databases fall back to a plain case-insensitive match of every
+term until a PostgreSQL backend is added here; views and filters only ever call:
+
+- `parse_query(text)` -> `SearchQuery` (terms and "exact phrases"; never a syntax error),
+- `matching(queryset, query)` -> the articles that match,
+- `by_relevance(queryset, query)` -> the same, best match first,
+- `snippets(query, ids)` -> {article id: highlighted HTML snippet of the body}.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+FTS_TABLE = "archive_article_fts"
+# bm25 weights of the indexed columns: a match in the title counts most, then the standfirst.
+RANK_WEIGHTS = "10.0, 5.0, 2.0, 1.0"  # title, standfirst, byline, body_text
+MAX_TERMS = 12
+MAX_QUERY_LENGTH = 200
+_MARK_START, _MARK_END = "\x02", "\x03"
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the reader asked for: single words and quoted phrases, all of which must match."""
+
+    text: str
+    terms: tuple[str, ...]  # each a word or a phrase of words, in the reader's order
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def fts5(self) -> str:
+        """An FTS5 MATCH expression: every term quoted, so no input is ever a syntax error."""
+        return " AND ".join('"{}"'.format(term.replace('"', '""')) for term in self.terms)
+
+
+def parse_query(text: str) -> SearchQuery:
+    text = (text or "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    terms: list[str] = []
+    for phrase, word in _TOKEN.findall(text):
+        words = _WORD.findall(phrase if phrase else word)
+        if words:
+            terms.append(" ".join(words))
+    return SearchQuery(text=text, terms=tuple(dict.fromkeys(terms))[:MAX_TERMS])
+
+
+def _uses_fts() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
+    if not query:
+        return queryset
+    if _uses_fts():
+        # The MATCH runs alone in a sub-query, before any other filter is joined to it.
+        return queryset.filter(
+            id__in=RawSQL(  # noqa: S611 - the query is a bound parameter
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                [query.fts5],
+            )
+        )
+    condition = Q()
+    for term in query.terms:
+        condition &= (
+            Q(title__icontains=term)
+            | Q(standfirst__icontains=term)
+            | Q(byline__icontains=term)
+            | Q(body_text__icontains=term)
+        )
+    return queryset.filter(condition)
+
+
+def by_relevance(queryset: QuerySet, query: SearchQuery) -> QuerySet:
+    """Best match first (FTS5's bm25, lower is better), then newest."""
+    queryset = matching(queryset, query)
+    if not query or not _uses_fts():
+        return queryset.order_by(F("published_date").desc(nulls_last=True), "-id")
+    rank = RawSQL(  # noqa: S611 - the query is a bound parameter
+        f"SELECT bm25({FTS_TABLE}, {RANK_WEIGHTS}) FROM {FTS_TABLE} "  # noqa: S608
+        f"WHERE {FTS_TABLE} MATCH %s "
+        f"AND rowid = archive_article.id",
+        [query.fts5],
+    )
+    return queryset.annotate(search_rank=rank).order_by(
+        "search_rank", F("published_date").desc(nulls_last=True), "-id"
+    )
+
+
+def snippets(query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
+    """A short extract of each article's body around its matches, the matches in <mark>."""
+    if not query or not ids:
+        return {}
+    if _uses_fts():
+        placeholders = ", ".join(["%s"] * len(ids))
+        sql = (
+            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, '…', 32) FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_MARK_START, _MARK_END, query.fts5, *ids])
+            rows = cursor.fetchall()
+        return {rowid: _marked(text) for rowid, text in rows if text}
+    from archive.models import Article
+
+    texts = Article.objects.filter(id__in=ids).values_list("id", "body_text")
+    return {pk: _marked(_plain_snippet(text, query)) for pk, text in texts}
+
+
+def _marked(text: str) -> SafeString:
+    """Escape a snippet, then turn the match markers into <mark> elements."""
+    html = escape(text).replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags added
+
+
+def _plain_snippet(text: str, query: SearchQuery, width: int = 200) -> str:
+    """The fallback snippet: text around the first match, every match marked."""
+    lowered = text.lower()
+    positions = [lowered.find(term.lower()) for term in query.terms]
+    first = min((p for p in positions if p >= 0), default=0)
+    start = max(0, first - width // 3)
+    extract = text[start : start + width]
+    for term in query.terms:
+        extract = re.sub(
+            re.escape(term), lambda m: f"{_MARK_START}{m.group(0)}{_MARK_END}", extract, flags=re.I
+        )
+    return ("…" if start else "") + extract + ("…" if start + width < len(text) else "")

@@ -1,0 +1,116 @@
+"""Full-text search: words and "exact phrases", combined with facets, highlighted snippets."""
+
+import datetime as dt
+
+import pytest
+
+from archive import search
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def articles(pcs, tuc):
+    return [
+        make_article(
+            title="Union calls general strike",
+            slug="general-strike",
+            standfirst="A 24-hour stoppage",
+            published_date=dt.date(2013, 4, 7),
+            original="The union wants a general strike across the economy.",
+            organisations=[pcs],
+        ),
+        make_article(
+            title="Strikes spread",
+            slug="strikes-spread",
+            byline="Jane Reporter",
+            published_date=dt.date(2011, 11, 30),
+            original="Workers strike in general terms over pensions; a strike is general.",
+            organisations=[tuc],
+        ),
+        make_article(
+            title="Talks resume",
+            slug="talks-resume",
+            published_date=dt.date(2011, 12, 1),
+            original="Ministers and unions return to negotiations.",
+            organisations=[tuc],
+        ),
+    ]
+
+
+def _slugs(response) -> list[str]:
+    return [article.slug for article, _ in response.context["results"]]
+
+
+def test_search_matches_title_standfirst_byline_and_body(client, articles):
+    assert _slugs(client.get("/articles/?q=stoppage")) == ["general-strike"]
+    assert _slugs(client.get("/articles/?q=reporter")) == ["strikes-spread"]
+    assert _slugs(client.get("/articles/?q=negotiations")) == ["talks-resume"]
+
+
+def test_words_are_stemmed(client, articles):
+    assert set(_slugs(client.get("/articles/?q=striking"))) == {"general-strike", "strikes-spread"}
+
+
+def test_exact_phrase_matches_only_the_words_together(client, articles):
+    assert _slugs(client.get('/articles/?q="general+strike"')) == ["general-strike"]
+    assert set(_slugs(client.get("/articles/?q=general+strike"))) == {
+        "general-strike",
+        "strikes-spread",
+    }
+
+
+def test_search_combines_with_facets(client, articles):
+    assert _slugs(client.get("/articles/?q=strike&union=tuc")) == ["strikes-spread"]
+
+
+def test_results_are_sorted_by_relevance_when_searching(client, articles):
+    response = client.get("/articles/?q=general+strike")
+    assert response.context["sort"] == "relevance"
+    assert _slugs(response)[0] == "general-strike"
+    assert _slugs(client.get("/articles/?q=general+strike&sort=oldest"))[0] == "strikes-spread"
+
+
+def test_each_result_has_a_snippet_with_the_matches_highlighted(client, articles):
+    response = client.get('/articles/?q="general+strike"')
+    ((_, snippet),) = response.context["results"]
+    assert "<mark>general strike</mark>" in snippet
+    assert "<mark>general strike</mark>" in response.content.decode()
+
+
+def test_snippets_escape_the_article_text(client, pcs):
+    make_article(
+        title="Escaping",
+        slug="escaping",
+        original="The <b>union</b> said &lt;script&gt;alert(1)&lt;/script&gt; pay",
+        original_format="text",
+    )
+    page = client.get("/articles/?q=alert").content.decode()
+    assert "<script>alert" not in page
+    assert "<mark>alert</mark>" in page
+
+
+def test_a_search_with_no_results_says_so_and_offers_to_drop_filters(client, articles):
+    response = client.get("/articles/?q=strike&union=pcs&year=2011")
+    page = response.content.decode()
+    assert "No articles match" in page
+    assert "Try dropping one filter" in page
+    assert 'href="?q=strike&amp;union=pcs"' in page  # without the year
+    assert 'href="?q=strike&amp;year=2011"' in page  # without the union
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "AND", "OR NOT", "NEAR(", "*", "^strike", "col:strike", '"unclosed', "strike)", "-"],
+)
+def test_search_syntax_never_causes_an_error(client, articles, query):
+    response = client.get("/articles/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_the_query_parser_keeps_phrases_and_drops_punctuation():
+    parsed = search.parse_query('  "General  strike" PCS* (pay) "" ')
+    assert parsed.terms == ("General strike", "PCS", "pay")
+    assert parsed.fts5 == '"General strike" AND "PCS" AND "pay"'
+    assert not search.parse_query('"" ** ()')
