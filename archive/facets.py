@@ -109,10 +109,25 @@ def invalidate(**_signal_kwargs) -> None:
     cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _counted(filterset: ArticleFilter, key: str, compute: Callable[[], list]) -> list:
-    if filterset.is_active:
-        return compute()
-    return cache.get_or_set(f"archive:facets:{_generation()}:{key}", compute, CACHE_SECONDS)
+def _counted(
+    filterset: ArticleFilter, key: str, compute: Callable[[], list], ignoring: Iterable[str] = ()
+) -> list:
+    """Counts computed once per request, and cached across requests when they cover the whole
+    archive: when no filter is active but those in `ignoring`, which the counts leave out."""
+    memo = filterset.__dict__.setdefault("_facet_memo", {})
+    if key not in memo:
+        whole_archive = all(
+            value in (None, "", [])
+            for name, value in filterset.values.items()
+            if name not in set(ignoring)
+        )
+        if not whole_archive:
+            memo[key] = compute()
+        else:
+            memo[key] = cache.get_or_set(
+                f"archive:facets:{_generation()}:{key}", compute, CACHE_SECONDS
+            )
+    return memo[key]
 
 
 def _entity_rows(
@@ -181,52 +196,52 @@ FACETS = (
 
 def facets(filterset: ArticleFilter, state: dict[str, list[str]]) -> list[Facet]:
     """The facets of the article list, each value with its count and its toggle URL."""
-    values = filterset.values
-    show_all = (state.get("all") or [""])[0]
-    result = []
-    for name, title in FACETS:
-        limit = None if show_all == name else TOP_VALUES
-        key = f"{name}:{limit}"
-        if name == "source":
-            rows = _counted(filterset, key, lambda limit=limit: _source_rows(filterset, limit))
-        else:
-            kinds = Organisation.UNION_KINDS if name == "union" else None
-            rows = _counted(
-                filterset,
-                key,
-                lambda name=name, limit=limit, kinds=kinds: _entity_rows(
-                    filterset, name, limit, kinds
-                ),
-            )
-        selected = set(values.get(name) or [])
-        facet = Facet(name=name, title=title)
-        if limit and len(rows) > limit:
-            rows = rows[:limit]
-            facet.more_url = replaced(state, all=[name])
-        elif show_all == name:
-            facet.less_url = without(state, "all")
-        state_for_toggle = {k: v for k, v in state.items() if k != "all"}
-        facet.values = [
-            FacetValue(
-                value=slug,
-                label=label,
-                title=title_,
-                count=count,
-                selected=slug in selected,
-                url=toggled(state_for_toggle, name, slug),
-            )
-            for slug, label, title_, count in rows
-        ]
-        if facet.values:
-            result.append(facet)
-    result.extend(_date_facets(filterset, state))
+    result = [facet(filterset, state, name) for name, _ in FACETS]
+    return [f for f in result if f.values] + _date_facets(filterset, state)
+
+
+def facet(filterset: ArticleFilter, state: dict[str, list[str]], name: str) -> Facet:
+    """One of the FACETS: its top values (all of them when state asks), counted in one query."""
+    show_all = (state.get("all") or [""])[0] == name
+    limit = None if show_all else TOP_VALUES
+    if name == "source":
+        rows = _counted(
+            filterset, f"{name}:{limit}", lambda: _source_rows(filterset, limit), [name]
+        )
+    else:
+        kinds = Organisation.UNION_KINDS if name == "union" else None
+        rows = _counted(
+            filterset,
+            f"{name}:{limit}",
+            lambda: _entity_rows(filterset, name, limit, kinds),
+            [name],
+        )
+    result = Facet(name=name, title=dict(FACETS)[name])
+    if limit and len(rows) > limit:
+        rows = rows[:limit]
+        result.more_url = replaced(state, all=[name])
+    elif show_all:
+        result.less_url = without(state, "all")
+    selected = set(filterset.values.get(name) or [])
+    toggle_state = {k: v for k, v in state.items() if k != "all"}
+    result.values = [
+        FacetValue(
+            value=slug,
+            label=label,
+            title=title,
+            count=count,
+            selected=slug in selected,
+            url=toggled(toggle_state, name, slug),
+        )
+        for slug, label, title, count in rows
+    ]
     return result
 
 
 def _date_facets(filterset: ArticleFilter, state: dict[str, list[str]]) -> list[Facet]:
     values = filterset.values
     state = {k: v for k, v in state.items() if k != "all"}
-    years = _counted(filterset, "year", lambda: year_counts(filterset))
+    years = _counted(filterset, "year", lambda: year_counts(filterset), ["year", "month"])
     chosen = set(values.get("year") or [])
     facet_list = [
         Facet(
@@ -253,7 +268,7 @@ def _date_facets(filterset: ArticleFilter, state: dict[str, list[str]]) -> list[
                         m in months,
                         toggled(state, "month", str(m)),
                     )
-                    for m, n in month_counts(filterset, year)
+                    for m, n in _counted(filterset, "month", lambda: month_counts(filterset, year))
                 ],
             )
         )
@@ -266,7 +281,7 @@ def histogram(filterset: ArticleFilter, state: dict[str, list[str]]) -> Histogra
     years = filterset.values.get("year") or []
     if len(years) == 1:
         year = years[0]
-        counts = dict(month_counts(filterset, year))
+        counts = dict(_counted(filterset, "month", lambda: month_counts(filterset, year)))
         months = set(filterset.values.get("month") or [])
         rows = [
             (calendar.month_abbr[m], counts.get(m, 0), replaced(state, month=[str(m)]), m in months)
@@ -274,7 +289,9 @@ def histogram(filterset: ArticleFilter, state: dict[str, list[str]]) -> Histogra
         ]
         title, unit = f"Articles per month in {year}", "month"
     else:
-        counts = dict(_counted(filterset, "year", lambda: year_counts(filterset)))
+        counts = dict(
+            _counted(filterset, "year", lambda: year_counts(filterset), ["year", "month"])
+        )
         if not counts:
             return None
         first, last = min(counts), max(counts)

@@ -289,7 +289,8 @@ class ArticleFilter(django_filters.FilterSet):
     def ordered(self) -> QuerySet:
         sort = self.sort
         if sort == "relevance":
-            return search.by_relevance(self.qs, self.search_query)
+            # by_relevance does the matching itself, joined to its ranking.
+            return search.by_relevance(self.filtered(without=["q"]), self.search_query)
         if sort == "oldest":
             return self.qs.order_by("published_date", "id")
         return self.qs.newest_first()

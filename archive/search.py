@@ -6,7 +6,7 @@ term until a PostgreSQL backend is added here; views and filters only ever call:
 
 - `parse_query(text)` -> `SearchQuery` (terms and "exact phrases"; never a syntax error),
 - `matching(queryset, query)` -> the articles that match,
-- `by_relevance(queryset, query)` -> the same, best match first,
+- `by_relevance(queryset, query)` -> the articles that match, best match first,
 - `snippets(query, ids)` -> {article id: highlighted HTML snippet of the body}.
 """
 
@@ -84,18 +84,22 @@ def matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
 
 
 def by_relevance(queryset: QuerySet, query: SearchQuery) -> QuerySet:
-    """Best match first (FTS5's bm25, lower is better), then newest."""
-    queryset = matching(queryset, query)
-    if not query or not _uses_fts():
+    """The articles that match, best match first (FTS5's bm25, lower is better), then newest.
+
+    On SQLite the index is joined once, so every match is ranked in the same pass that finds it
+    (a ranking sub-query per row would run the MATCH again for each article).
+    """
+    if not query:
         return queryset.order_by(F("published_date").desc(nulls_last=True), "-id")
-    rank = RawSQL(  # noqa: S611 - the query is a bound parameter
-        f"SELECT bm25({FTS_TABLE}, {RANK_WEIGHTS}) FROM {FTS_TABLE} "  # noqa: S608
-        f"WHERE {FTS_TABLE} MATCH %s "
-        f"AND rowid = archive_article.id",
-        [query.fts5],
-    )
-    return queryset.annotate(search_rank=rank).order_by(
-        "search_rank", F("published_date").desc(nulls_last=True), "-id"
+    if not _uses_fts():
+        return matching(queryset, query).order_by(F("published_date").desc(nulls_last=True), "-id")
+    table = queryset.model._meta.db_table
+    return queryset.extra(  # noqa: S610 - the query is a bound parameter
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
+        params=[query.fts5],
+        select={"search_rank": f"bm25({FTS_TABLE}, {RANK_WEIGHTS})"},
+        order_by=["search_rank", "-published_date", "-id"],
     )
 
 

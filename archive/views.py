@@ -52,11 +52,10 @@ def _page_numbers(page: Page) -> list[int | None]:
 def home(request: HttpRequest) -> HttpResponse:
     filterset = ArticleFilter({}, queryset=Article.objects.published())
     state: dict[str, list[str]] = {}
-    union_facet = next((f for f in facets.facets(filterset, state) if f.name == "union"), None)
     context = {
         "latest": Article.objects.published().newest_first()[:5],
         "total": Article.objects.published().count(),
-        "unions": union_facet,
+        "unions": facets.facet(filterset, state, "union"),
         "histogram": facets.histogram(filterset, state),
     }
     return render(request, "archive/home.html", context)
