@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint migrate demo editor benchmark clean
+.PHONY: install run test test-postgres lint migrate demo editor clean
 
 install: $(STAMP)
 
@@ -34,6 +34,12 @@ editor: migrate
 test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (the browser tests stay on SQLite): needs a server, e.g.
+# POSTGRES_URL=postgres://user:pass@host:5432/readingroom (the test database is made beside it).
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/readingroom
+test-postgres: install
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest --ignore=tests/browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
