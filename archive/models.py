@@ -13,6 +13,7 @@ import math
 from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.html import escape
 
 from archive import sanitize
 
@@ -432,7 +433,12 @@ class Article(models.Model):
         if not self.original_checksum:
             self.original_checksum = hashlib.sha256(self.original.encode("utf-8")).hexdigest()
         if self.body_html.strip():
-            self.body_html = sanitize.sanitize(self.body_html, "html").body_html
+            cleaned = sanitize.sanitize(self.body_html, "html")
+            # A heading an editor typed as h1 stays in the body, as the one level below.
+            if cleaned.title:
+                heading = f"<h2>{escape(cleaned.title)}</h2>"
+                cleaned = sanitize.sanitize(heading + cleaned.body_html, "html")
+            self.body_html = cleaned.body_html
         else:
             cleaned = sanitize.sanitize(self.original, self.original_format)
             self.body_html = cleaned.body_html

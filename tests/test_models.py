@@ -136,3 +136,14 @@ def test_every_public_model_has_a_page_url(published_article, pcs, serwotka, n30
     assert pcs.get_absolute_url() == "/organisations/pcs/"
     assert serwotka.get_absolute_url() == "/people/mark-serwotka/"
     assert n30.get_absolute_url() == "/events/public-sector-pensions-strike-2011/"
+
+
+def test_a_heading_typed_as_h1_in_the_body_is_kept_as_a_sub_heading(published_article):
+    published_article.body_html = "<h1>'Reaction' & more</h1><p>Members welcomed it.</p>"
+    published_article.save()
+    assert published_article.body_html == (
+        "<h2>'Reaction' &amp; more</h2>\n<p>Members welcomed it.</p>"
+    )
+    before = published_article.body_html
+    published_article.save()
+    assert published_article.body_html == before
