@@ -33,16 +33,21 @@ def reference(article: Article, archive_url: str, accessed: dt.date) -> str:
     return " ".join(pieces)
 
 
-def _bibtex_value(text: str) -> str:
+def _escaped(text: str) -> str:
     return _BIBTEX_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+def _verbatim_url(url: str) -> str:
+    """A URL as BibTeX's url fields read it: verbatim, so only braces must go."""
+    return url.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+
+
 def bibtex(article: Article, archive_url: str, accessed: dt.date) -> str:
-    fields = [("title", article.title)]
+    fields = [("title", _escaped(article.title))]
     if article.byline:
-        fields.append(("author", _author(article.byline)))
+        fields.append(("author", _escaped(_author(article.byline))))
     if article.source:
-        fields.append(("journal", article.source))
+        fields.append(("journal", _escaped(article.source)))
     if article.published_date:
         fields.append(("year", str(article.published_date.year)))
         if article.date_precision != Article.Precision.YEAR:
@@ -50,12 +55,15 @@ def bibtex(article: Article, archive_url: str, accessed: dt.date) -> str:
         if article.date_precision == Article.Precision.DAY:
             fields.append(("day", str(article.published_date.day)))
     if article.url:
-        fields.append(("url", article.url))
-    fields.append(("howpublished", f"Reading Room archive, {archive_url}"))
+        fields.append(("url", _verbatim_url(article.url)))
+        fields.append(("note", f"Archived copy: \\url{{{_verbatim_url(archive_url)}}}"))
+    else:
+        fields.append(("url", _verbatim_url(archive_url)))
+    fields.append(("howpublished", "Reading Room archive"))
     fields.append(("urldate", accessed.isoformat()))
     key = re.sub(r"[^a-z0-9]+", "", article.slug.lower())[:40] or f"article{article.pk}"
     year = article.published_date.year if article.published_date else "nd"
     lines = [f"@article{{{key}{year},"]
-    lines += [f"  {name} = {{{_bibtex_value(value)}}}," for name, value in fields]
+    lines += [f"  {name} = {{{value}}}," for name, value in fields]
     lines.append("}")
     return "\n".join(lines)

@@ -48,7 +48,7 @@ def test_cite_block_gives_a_reference_and_bibtex(client, published_article):
     )
     assert "@article{civilservantsstrikeoverpensions2011," in page
     assert "author = {Reay, Tony}," in page
-    assert "http://testserver/articles/civil-servants-strike-over-pensions/" in page
+    assert "url = {http://testserver/articles/civil-servants-strike-over-pensions/}" in page
 
 
 def test_bibtex_escapes_special_characters():
@@ -75,3 +75,15 @@ def test_related_articles_are_those_sharing_most_links(
 def test_article_page_has_a_print_stylesheet(client, published_article):
     page = client.get(published_article.get_absolute_url()).content.decode()
     assert 'href="/static/archive/print.css" media="print"' in page
+
+
+def test_bibtex_keeps_urls_verbatim():
+    article = make_article(
+        title="Pay",
+        slug="pay",
+        url="https://example.org/news/pay_rise%20now?a=1&b=2",
+        published_date=dt.date(2011, 1, 1),
+    )
+    entry = citation.bibtex(article, "http://x/articles/pay/", dt.date(2026, 1, 1))
+    assert "url = {https://example.org/news/pay_rise%20now?a=1&b=2}," in entry
+    assert r"note = {Archived copy: \url{http://x/articles/pay/}}," in entry
