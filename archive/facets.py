@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from archive.filters import FILTER_PARAMETERS, ArticleFilter, EventFilter
-from archive.models import Event, Organisation
+from archive.models import Article, Event, Organisation
 
 TOP_VALUES = 8
 CACHE_SECONDS = 300
@@ -97,11 +97,15 @@ class Histogram:
 
 
 def _generation() -> str:
+    """What the cached counts were made from: this process's changes (see `invalidate`) and
+    the articles' number and last change, which other processes' writes move too."""
     generation = cache.get(_GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
         cache.set(_GENERATION_KEY, generation, None)
-    return generation
+    stamp = Article.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    return f"{generation}:{stamp['n']}:{last}"
 
 
 def invalidate(**_signal_kwargs) -> None:
@@ -275,9 +279,42 @@ def _date_facets(filterset: ArticleFilter, state: dict[str, list[str]]) -> list[
     return [f for f in facet_list if f.values]
 
 
+DECADES_AFTER = 40  # years: a longer span is drawn a decade a bar
+
+
+def _bars(rows: list[tuple[str, int, str, bool]]) -> list[Bar]:
+    tallest = max((count for _, count, _, _ in rows), default=0)
+    return [
+        Bar(label, count, url, selected, round(20 * count / tallest) if tallest else 0)
+        for label, count, url, selected in rows
+    ]
+
+
+def _year_rows(
+    counts: dict[int, int],
+    year_url: Callable[[int], str],
+    decade_url: Callable[[int], str],
+    selected: Iterable[int] = (),
+) -> tuple[str, list[tuple[str, int, str, bool]]]:
+    """One bar a year, or a decade when the years span more than DECADES_AFTER."""
+    first, last = min(counts), max(counts)
+    if last - first <= DECADES_AFTER:
+        return "year", [
+            (str(y), counts.get(y, 0), year_url(y), y in selected) for y in range(first, last + 1)
+        ]
+    decades: dict[int, int] = {}
+    for year, count in counts.items():
+        decades[year - year % 10] = decades.get(year - year % 10, 0) + count
+    start, end = min(decades), max(decades)
+    return "decade", [
+        (f"{d}s", decades.get(d, 0), decade_url(d), False) for d in range(start, end + 10, 10)
+    ]
+
+
 def histogram(filterset: ArticleFilter, state: dict[str, list[str]]) -> Histogram | None:
-    """Matching articles per year, or per month when one year is chosen; each bar a link."""
-    state = {k: v for k, v in state.items() if k not in ("all",)}
+    """Matching articles per year (per decade over long spans, per month when one year is
+    chosen), each bar a link that narrows the list to its period."""
+    state = {k: v for k, v in state.items() if k != "all"}
     years = filterset.values.get("year") or []
     if len(years) == 1:
         year = years[0]
@@ -294,44 +331,31 @@ def histogram(filterset: ArticleFilter, state: dict[str, list[str]]) -> Histogra
         )
         if not counts:
             return None
-        first, last = min(counts), max(counts)
-        if last - first > 150:  # a stray date should not draw a thousand empty bars
-            span = sorted(counts)
-        else:
-            span = range(first, last + 1)
-        rows = [
-            (
-                str(y),
-                counts.get(y, 0),
-                replaced({k: v for k, v in state.items() if k != "month"}, year=[str(y)]),
-                y in years,
-            )
-            for y in span
-        ]
-        title, unit = "Articles per year", "year"
-    tallest = max((count for _, count, _, _ in rows), default=0)
-    if not tallest:
-        return None
-    bars = [
-        Bar(label, count, url, selected, round(20 * count / tallest))
-        for label, count, url, selected in rows
-    ]
-    return Histogram(title=title, unit=unit, bars=bars)
+        undated = {k: v for k, v in state.items() if k not in ("year", "month", "from", "to")}
+        unit, rows = _year_rows(
+            counts,
+            lambda y: replaced(undated, year=[str(y)]),
+            lambda d: replaced(undated, **{"from": [str(d)], "to": [str(d + 9)]}),
+            years,
+        )
+        title = f"Articles per {unit}"
+    bars = _bars(rows)
+    return Histogram(title=title, unit=unit, bars=bars) if any(b.count for b in bars) else None
 
 
-def histogram_for(articles: QuerySet, link: Callable[[int], str]) -> Histogram | None:
-    """Articles per year for an entity page, each bar linking into the filtered list."""
+def histogram_for(articles: QuerySet, list_url: str) -> Histogram | None:
+    """Articles per year (or decade) for an entity page, each bar a link into the article list
+    at `list_url` narrowed to its period."""
     rows = articles.exclude(year=None).values("year").annotate(n=Count("id")).order_by("year")
     counts = {r["year"]: r["n"] for r in rows}
     if not counts:
         return None
-    tallest = max(counts.values())
-    span = range(min(counts), max(counts) + 1)
-    bars = [
-        Bar(str(y), counts.get(y, 0), link(y), False, round(20 * counts.get(y, 0) / tallest))
-        for y in span
-    ]
-    return Histogram(title="Articles per year", unit="year", bars=bars)
+    unit, bar_rows = _year_rows(
+        counts,
+        lambda y: f"{list_url}&year={y}",
+        lambda d: f"{list_url}&from={d}&to={d + 9}",
+    )
+    return Histogram(title=f"Articles per {unit}", unit=unit, bars=_bars(bar_rows))
 
 
 # -- active filters --------------------------------------------------------------------------
@@ -367,7 +391,7 @@ def chips(
     result = []
     state = {k: v for k, v in state.items() if k != "all"}
     if values.get("q"):
-        result.append(Chip("Search", f"“{values['q']}”", without(state, "q", "sort")))
+        result.append(Chip("Search", values["q"], without(state, "q", "sort")))
     for name in ("union", "org", "person", "event", "source", "year", "month"):
         for value in values.get(name) or []:
             if name in entities:

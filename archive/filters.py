@@ -29,7 +29,7 @@ from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from archive import search
 from archive.models import Article, Event, Organisation, Person
@@ -160,11 +160,30 @@ class SearchFilter(django_filters.CharFilter):
 
 
 class PeriodFilter(django_filters.Filter):
+    """One end of the date range. An article dated only to a month or a year covers that whole
+    period (its date is stored as the period's first day), and matches when the period overlaps
+    the range: "2005" is in ?from=2005-06, "November 2011" in ?to=2011-11-15&from=2011-11-10."""
+
     field_class = PeriodField
 
     def __init__(self, *, end: bool, **kwargs):
         super().__init__(field_name="published_date", end=end, **kwargs)
-        self.lookup_expr = "lte" if end else "gte"
+        self.end = end
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        if self.end:  # the period starts on or before the end of the range
+            return qs.filter(published_date__lte=value)
+        # the period ends on or after the start of the range
+        return qs.filter(
+            Q(published_date__gte=value)
+            | Q(date_precision=Article.Precision.MONTH, published_date__gte=value.replace(day=1))
+            | Q(
+                date_precision=Article.Precision.YEAR,
+                published_date__gte=value.replace(month=1, day=1),
+            )
+        )
 
 
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "relevance": "Best match"}
@@ -210,6 +229,9 @@ class ArticleFilter(django_filters.FilterSet):
                 self.notes.append(f"Ignored {name} “{_short(rejected)}”: not a valid value.")
             if name in form.errors:
                 self.notes.append(" ".join(form.errors[name]))
+        if values.get("q") and not search.parse_query(values["q"]):
+            self.notes.append(f"Nothing to search for in “{values['q'][:40]}”: add a word.")
+            values["q"] = ""
         if values.get("month") and len(values.get("year") or []) != 1:
             self.notes.append("Months are shown within one year: choose a year first.")
             values["month"] = []
@@ -292,7 +314,7 @@ class ArticleFilter(django_filters.FilterSet):
             # by_relevance does the matching itself, joined to its ranking.
             return search.by_relevance(self.filtered(without=["q"]), self.search_query)
         if sort == "oldest":
-            return self.qs.order_by("published_date", "id")
+            return self.qs.order_by(F("published_date").asc(nulls_last=True), "id")
         return self.qs.newest_first()
 
     @property

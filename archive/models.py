@@ -10,6 +10,7 @@ import calendar
 import hashlib
 import math
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -23,13 +24,23 @@ def _choices_check(field: str, choices: type[models.TextChoices], name: str):
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
+END_BEFORE_START = "The end date cannot be before the start date."
+
+
 def _end_not_before_start(model: str):
     return models.CheckConstraint(
         condition=Q(end_date__isnull=True)
         | Q(start_date__isnull=True)
         | Q(end_date__gte=F("start_date")),
         name=f"{model}_end_not_before_start",
+        violation_error_message=END_BEFORE_START,
     )
+
+
+def _check_dates(obj) -> None:
+    """Say which field is wrong, in words, before the database constraint would refuse it."""
+    if obj.start_date and obj.end_date and obj.end_date < obj.start_date:
+        raise ValidationError({"end_date": END_BEFORE_START})
 
 
 def split_aliases(text: str) -> list[str]:
@@ -199,6 +210,9 @@ class Role(models.Model):
 
     natural_key.dependencies = ["archive.person", "archive.organisation"]
 
+    def clean(self) -> None:
+        _check_dates(self)
+
     @property
     def period(self) -> str:
         start = self.start_date.year if self.start_date else None
@@ -252,6 +266,9 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:event", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        _check_dates(self)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -407,6 +424,8 @@ class Article(models.Model):
             models.Index(fields=["status", "year", "month"], name="article_status_year_idx"),
             # The importer's duplicate check by canonical URL.
             models.Index(fields=["url"], name="article_url_idx"),
+            # The facet cache's fingerprint: the last change to any article.
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
             # The source facet.
             models.Index(fields=["status", "source"], name="article_status_source_idx"),
         ]

@@ -4,7 +4,8 @@ On SQLite the search runs on the FTS5 index made by migration 0003 (porter stemm
 "strikes" finds "strike"). Other databases fall back to a plain case-insensitive match of every
 term until a PostgreSQL backend is added here; views and filters only ever call:
 
-- `parse_query(text)` -> `SearchQuery` (terms and "exact phrases"; never a syntax error),
+- `parse_query(text)` -> `SearchQuery` (words, "exact phrases", OR, -word, word*; never a
+  syntax error),
 - `matching(queryset, query)` -> the articles that match,
 - `by_relevance(queryset, query)` -> the articles that match, best match first,
 - `snippets(query, ids)` -> {article id: highlighted HTML snippet of the body}.
@@ -12,6 +13,8 @@ term until a PostgreSQL backend is added here; views and filters only ever call:
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -27,34 +30,77 @@ RANK_WEIGHTS = "10.0, 5.0, 2.0, 1.0"  # title, standfirst, byline, body_text
 MAX_TERMS = 12
 MAX_QUERY_LENGTH = 200
 _MARK_START, _MARK_END = "\x02", "\x03"
-_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+_TOKEN = re.compile(r'(-?)"([^"]*)"\*?|(\S+)')
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 @dataclass(frozen=True)
-class SearchQuery:
-    """What the reader asked for: single words and quoted phrases, all of which must match."""
+class Term:
+    """A word or a phrase (its words joined by single spaces); `prefix` matches word starts."""
 
     text: str
-    terms: tuple[str, ...]  # each a word or a phrase of words, in the reader's order
+    prefix: bool = False
+
+    @property
+    def fts5(self) -> str:
+        return '"{}"{}'.format(self.text.replace('"', '""'), "*" if self.prefix else "")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the reader asked for, in the syntax archive sites share: every word or "phrase" must
+    match; `a OR b` matches either; `-word` excludes; `word*` matches words beginning so."""
+
+    text: str
+    clauses: tuple[tuple[Term, ...], ...] = ()  # all must match; each clause any of its terms
+    excluded: tuple[Term, ...] = ()  # none may match
 
     def __bool__(self) -> bool:
-        return bool(self.terms)
+        return bool(self.clauses)
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return tuple(term for clause in self.clauses for term in clause)
 
     @property
     def fts5(self) -> str:
         """An FTS5 MATCH expression: every term quoted, so no input is ever a syntax error."""
-        return " AND ".join('"{}"'.format(term.replace('"', '""')) for term in self.terms)
+        expression = " AND ".join(
+            "(" + " OR ".join(term.fts5 for term in clause) + ")" for clause in self.clauses
+        )
+        if self.excluded:
+            expression += " NOT (" + " OR ".join(term.fts5 for term in self.excluded) + ")"
+        return expression
 
 
 def parse_query(text: str) -> SearchQuery:
     text = (text or "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-    terms: list[str] = []
-    for phrase, word in _TOKEN.findall(text):
-        words = _WORD.findall(phrase if phrase else word)
-        if words:
-            terms.append(" ".join(words))
-    return SearchQuery(text=text, terms=tuple(dict.fromkeys(terms))[:MAX_TERMS])
+    clauses: list[list[Term]] = []
+    excluded: list[Term] = []
+    join_next = False
+    for negated, phrase, bare in _TOKEN.findall(text):
+        if bare == "OR":
+            join_next = bool(clauses)
+            continue
+        if bare.startswith("-") and len(bare) > 1:
+            negated, bare = "-", bare[1:]
+        words = _WORD.findall(phrase or bare)
+        if not words:
+            continue
+        term = Term(" ".join(words), prefix=bool(bare.endswith("*") and len(words) == 1))
+        if negated:
+            excluded.append(term)
+        elif join_next:
+            clauses[-1].append(term)
+        else:
+            clauses.append([term])
+        join_next = False
+    unique = list(dict.fromkeys(tuple(dict.fromkeys(clause)) for clause in clauses))
+    return SearchQuery(
+        text=text,
+        clauses=tuple(unique[:MAX_TERMS]),
+        excluded=tuple(dict.fromkeys(excluded))[:MAX_TERMS],
+    )
 
 
 def _uses_fts() -> bool:
@@ -73,14 +119,20 @@ def matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
             )
         )
     condition = Q()
-    for term in query.terms:
-        condition &= (
-            Q(title__icontains=term)
-            | Q(standfirst__icontains=term)
-            | Q(byline__icontains=term)
-            | Q(body_text__icontains=term)
-        )
+    for clause in query.clauses:
+        condition &= functools.reduce(operator.or_, (_contains(term) for term in clause))
+    for term in query.excluded:
+        condition &= ~_contains(term)
     return queryset.filter(condition)
+
+
+def _contains(term: Term) -> Q:
+    return (
+        Q(title__icontains=term.text)
+        | Q(standfirst__icontains=term.text)
+        | Q(byline__icontains=term.text)
+        | Q(body_text__icontains=term.text)
+    )
 
 
 def by_relevance(queryset: QuerySet, query: SearchQuery) -> QuerySet:
@@ -132,12 +184,15 @@ def _marked(text: str) -> SafeString:
 def _plain_snippet(text: str, query: SearchQuery, width: int = 200) -> str:
     """The fallback snippet: text around the first match, every match marked."""
     lowered = text.lower()
-    positions = [lowered.find(term.lower()) for term in query.terms]
+    positions = [lowered.find(term.text.lower()) for term in query.terms]
     first = min((p for p in positions if p >= 0), default=0)
     start = max(0, first - width // 3)
     extract = text[start : start + width]
     for term in query.terms:
         extract = re.sub(
-            re.escape(term), lambda m: f"{_MARK_START}{m.group(0)}{_MARK_END}", extract, flags=re.I
+            re.escape(term.text),
+            lambda m: f"{_MARK_START}{m.group(0)}{_MARK_END}",
+            extract,
+            flags=re.I,
         )
     return ("…" if start else "") + extract + ("…" if start + width < len(text) else "")

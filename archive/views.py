@@ -147,7 +147,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
         "article_count": articles.count(),
         "list_url": list_url,
-        "histogram": facets.histogram_for(articles, lambda year: f"{list_url}&year={year}"),
+        "histogram": facets.histogram_for(articles, list_url),
     }
     return render(request, "archive/organisation_detail.html", context)
 
@@ -177,7 +177,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
         "article_count": articles.count(),
         "list_url": list_url,
-        "histogram": facets.histogram_for(articles, lambda year: f"{list_url}&year={year}"),
+        "histogram": facets.histogram_for(articles, list_url),
     }
     return render(request, "archive/person_detail.html", context)
 
@@ -205,9 +205,11 @@ def timeline(request: HttpRequest) -> HttpResponse:
     years: dict[int, list[Event]] = {}
     for event in events.order_by("start_date", "name"):
         years.setdefault(event.start_date.year, []).append(event)
+    unions = facets.timeline_unions(filterset, facets.state_of(request.GET))
     context = {
         "years": sorted(years.items()),
-        "unions": facets.timeline_unions(filterset, facets.state_of(request.GET)),
+        "unions": unions,
+        "chosen_names": [union.label for union in unions if union.selected],
         "chosen": filterset.unions,
         "clear_url": facets.query_url({}),
         "notes": filterset.notes,

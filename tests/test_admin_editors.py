@@ -195,3 +195,24 @@ def test_editor_adds_an_organisation(editor_client):
     )
     assert response.status_code == 302
     assert Organisation.objects.get(slug="unison").alias_list == ["UNISON"]
+
+
+def test_a_role_ending_before_it_starts_is_refused_in_plain_words(editor_client, serwotka, pcs):
+    role = serwotka.roles.get()
+    response = editor_client.post(
+        reverse("admin:archive_person_change", args=[serwotka.pk]),
+        {
+            "name": serwotka.name,
+            "slug": serwotka.slug,
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "1",
+            "roles-0-id": role.pk,
+            "roles-0-person": serwotka.pk,
+            "roles-0-organisation": pcs.pk,
+            "roles-0-title": "general secretary",
+            "roles-0-start_date": "2005-01-01",
+            "roles-0-end_date": "2004-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "The end date cannot be before the start date." in response.content.decode()

@@ -258,3 +258,46 @@ def test_home_page_links_to_the_article_list_and_unions(client, corpus):
     page = client.get("/").content.decode()
     assert 'href="/articles/"' in page
     assert 'href="/articles/?union=pcs"' in page
+
+
+def test_date_range_matches_articles_dated_to_a_month_or_year_by_overlap(client, db):
+    make_article(
+        title="Year only",
+        slug="year-only",
+        published_date=dt.date(2005, 1, 1),
+        date_precision="year",
+    )
+    make_article(
+        title="Month only",
+        slug="month-only",
+        published_date=dt.date(2011, 11, 1),
+        date_precision="month",
+    )
+    assert _results(client.get("/articles/?from=2005-06")) == {"year-only", "month-only"}
+    assert _results(client.get("/articles/?to=2004-12")) == set()
+    assert _results(client.get("/articles/?from=2011-11-15&to=2011-11-30")) == {"month-only"}
+    assert _results(client.get("/articles/?from=2011-12")) == set()
+
+
+def test_oldest_first_puts_undated_articles_last(client, db):
+    make_article(title="Undated", slug="undated", published_date=None)
+    make_article(title="Dated", slug="dated", published_date=dt.date(1990, 1, 1))
+    oldest = [a.slug for a, _ in client.get("/articles/?sort=oldest").context["results"]]
+    assert oldest == ["dated", "undated"]
+
+
+def test_long_spans_are_drawn_a_decade_a_bar(client, db):
+    for year in (1889, 1926, 1984, 2011):
+        make_article(title=f"From {year}", slug=f"from-{year}", published_date=dt.date(year, 5, 1))
+    histogram = client.get("/articles/").context["histogram"]
+    assert histogram.unit == "decade"
+    assert [b.label for b in histogram.bars][:2] == ["1880s", "1890s"]
+    assert len(histogram.bars) == 14
+    bar = histogram.bars[0]
+    assert (bar.count, bar.url) == (1, "?from=1880&to=1889")
+    assert _results(client.get("/articles/" + bar.url)) == {"from-1889"}
+
+
+def test_home_page_year_bars_lead_into_the_article_list(client, corpus):
+    page = client.get("/").content.decode()
+    assert 'href="/articles/?year=2011"' in page

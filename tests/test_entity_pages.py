@@ -125,3 +125,9 @@ def test_timeline_filters_by_union(client, n30, tuc):
     response = client.get("/events/")
     counts = {v.value: v.count for v in response.context["unions"]}
     assert counts == {"pcs": 1, "tuc": 1, "unison": 1}
+
+
+def test_timeline_names_the_chosen_unions_and_links_event_articles(client, published_article, n30):
+    page = client.get("/events/?union=pcs").content.decode()
+    assert "<title>Timeline: PCS · Reading Room</title>" in page
+    assert 'href="/articles/?event=public-sector-pensions-strike-2011">1 article</a>' in page

@@ -114,7 +114,36 @@ def test_search_syntax_never_causes_an_error(client, articles, query):
 
 
 def test_the_query_parser_keeps_phrases_and_drops_punctuation():
-    parsed = search.parse_query('  "General  strike" PCS* (pay) "" ')
-    assert parsed.terms == ("General strike", "PCS", "pay")
-    assert parsed.fts5 == '"General strike" AND "PCS" AND "pay"'
+    parsed = search.parse_query('  "General  strike" PCS (pay) "" ')
+    assert [t.text for t in parsed.terms] == ["General strike", "PCS", "pay"]
+    assert parsed.fts5 == '("General strike") AND ("PCS") AND ("pay")'
     assert not search.parse_query('"" ** ()')
+    assert not search.parse_query("-strike")
+
+
+def test_the_query_parser_understands_or_not_and_prefixes():
+    parsed = search.parse_query("serwotka -strike pension* OR ballot")
+    assert parsed.fts5 == '("serwotka") AND ("pension"* OR "ballot") NOT ("strike")'
+
+
+def test_or_matches_either_word(client, articles):
+    assert set(_slugs(client.get("/articles/?q=stoppage+OR+negotiations"))) == {
+        "general-strike",
+        "talks-resume",
+    }
+
+
+def test_a_minus_excludes_a_word(client, articles):
+    assert set(_slugs(client.get("/articles/?q=strike+-pensions"))) == {"general-strike"}
+
+
+def test_a_star_matches_word_beginnings(client, articles):
+    assert set(_slugs(client.get("/articles/?q=negot*"))) == {"talks-resume"}
+    assert set(_slugs(client.get("/articles/?q=stoppa*"))) == {"general-strike"}
+
+
+def test_a_search_of_only_exclusions_is_ignored_with_a_note(client, articles):
+    response = client.get("/articles/?q=-strike")
+    assert response.context["page"].paginator.count == 3
+    assert "Nothing to search for" in response.content.decode()
+    assert not response.context["chips"]
