@@ -51,6 +51,7 @@ def bibtex(article: Article, archive_url: str, accessed: dt.date) -> str:
     if article.published_date:
         fields.append(("year", str(article.published_date.year)))
         if article.date_precision != Article.Precision.YEAR:
+            # A bare month macro (jan, feb...), which BibTeX styles print in full.
             fields.append(("month", f"{article.published_date:%b}".lower()))
         if article.date_precision == Article.Precision.DAY:
             fields.append(("day", str(article.published_date.day)))
@@ -59,11 +60,17 @@ def bibtex(article: Article, archive_url: str, accessed: dt.date) -> str:
         fields.append(("note", f"Archived copy: \\url{{{_verbatim_url(archive_url)}}}"))
     else:
         fields.append(("url", _verbatim_url(archive_url)))
-    fields.append(("howpublished", "Reading Room archive"))
+    # An article in a publication, or (with no source) a web document in the archive.
+    entry_type = "article" if article.source else "misc"
+    if not article.source:
+        fields.append(("howpublished", "Reading Room archive"))
     fields.append(("urldate", accessed.isoformat()))
     key = re.sub(r"[^a-z0-9]+", "", article.slug.lower())[:40] or f"article{article.pk}"
     year = article.published_date.year if article.published_date else "nd"
-    lines = [f"@article{{{key}{year},"]
-    lines += [f"  {name} = {{{value}}}," for name, value in fields]
+    lines = [f"@{entry_type}{{{key}{year},"]
+    lines += [
+        f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}},"
+        for name, value in fields
+    ]
     lines.append("}")
     return "\n".join(lines)

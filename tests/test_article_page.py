@@ -87,3 +87,19 @@ def test_bibtex_keeps_urls_verbatim():
     entry = citation.bibtex(article, "http://x/articles/pay/", dt.date(2026, 1, 1))
     assert "url = {https://example.org/news/pay_rise%20now?a=1&b=2}," in entry
     assert r"note = {Archived copy: \url{http://x/articles/pay/}}," in entry
+
+
+def test_bibtex_uses_month_macros_and_misc_without_a_source():
+    article = make_article(
+        title="Undated source",
+        slug="misc",
+        published_date=dt.date(2011, 11, 1),
+        date_precision="month",
+    )
+    entry = citation.bibtex(article, "http://x/articles/misc/", dt.date(2026, 1, 1))
+    assert entry.startswith("@misc{misc2011,")
+    assert "  month = nov," in entry
+    assert "howpublished = {Reading Room archive}" in entry
+    article.source = "The Guardian"
+    entry = citation.bibtex(article, "http://x/articles/misc/", dt.date(2026, 1, 1))
+    assert entry.startswith("@article{misc2011,") and "howpublished" not in entry
