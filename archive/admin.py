@@ -4,10 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from archive import facets, sanitize
+from archive.admin_import import import_view
 from archive.models import Article, Event, Organisation, Person, Role
 
 admin.site.site_header = "Reading Room: editors"
@@ -48,7 +51,7 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.action(description="Publish selected articles", permissions=["change"])
 def publish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     changed = queryset.exclude(status=Article.Status.PUBLISHED).update(
-        status=Article.Status.PUBLISHED
+        status=Article.Status.PUBLISHED, updated_at=timezone.now()
     )
     facets.invalidate()
     modeladmin.message_user(request, f"Published {changed} article(s).", messages.SUCCESS)
@@ -56,7 +59,9 @@ def publish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
 
 @admin.action(description="Withdraw selected articles (back to draft)", permissions=["change"])
 def withdraw(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
-    changed = queryset.exclude(status=Article.Status.DRAFT).update(status=Article.Status.DRAFT)
+    changed = queryset.exclude(status=Article.Status.DRAFT).update(
+        status=Article.Status.DRAFT, updated_at=timezone.now()
+    )
     facets.invalidate()
     modeladmin.message_user(request, f"Withdrew {changed} article(s).", messages.SUCCESS)
 
@@ -120,6 +125,11 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def get_urls(self):
+        """The "Import articles" page, reached from the list's button (its change_list.html)."""
+        import_page = self.admin_site.admin_view(lambda request: import_view(self, request))
+        return [path("import/", import_page, name="archive_article_import"), *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         """The original is kept exactly as received: it can be given once, never edited."""

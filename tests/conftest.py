@@ -131,3 +131,27 @@ def demo_corpus(db):
     from django.core.management import call_command
 
     call_command("loaddata", str(REPO / "fixtures" / "demo.json"), verbosity=0)
+
+
+@pytest.fixture
+def unite(db):
+    """A union whose name is also an everyday verb."""
+    return Organisation.objects.create(
+        name="Unite",
+        slug="unite",
+        kind=Organisation.Kind.TRADE_UNION,
+        aliases="Unite the Union",
+    )
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """Writes a file to import and gives its path: write_file("a.txt", "text" or b"bytes")."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    return write

@@ -1,0 +1,122 @@
+"""Bytes to text, and text to a format: which encoding a file is in, and whether it is HTML.
+
+The encoding is chosen in this order, and the one used is reported:
+
+1. a byte-order mark (UTF-8, UTF-16 or UTF-32);
+2. UTF-8, whenever the bytes are valid UTF-8, whatever the page declares (mail clients and
+   "save as" often keep a stale ``charset=iso-8859-1`` on UTF-8 text);
+3. the charset the HTML declares (``<meta charset>`` or ``http-equiv``), with the labels
+   browsers treat as Windows-1252 (latin-1, ascii...) decoded as Windows-1252;
+4. Windows-1252.
+
+Binary files (NUL bytes without a UTF-16/32 byte-order mark, or many control characters) and
+text that none of these decodes are refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from archive.importing.outcomes import Refused
+
+FALLBACK = "cp1252"
+# How the report names an encoding, where Python's name is not the usual one.
+_REPORTED_NAMES = {"cp1252": "windows-1252"}
+
+# Longest marks first: the UTF-32 little-endian mark begins with the UTF-16 one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+# Labels that browsers decode as Windows-1252 (the WHATWG Encoding Standard).
+_WINDOWS_1252_LABELS = frozenset(
+    {"ascii", "us-ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "cp819"}
+)
+# Only the first bytes are searched for a declaration, as browsers do.
+_DECLARATION_WINDOW = 4096
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
+_CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
+# A file is binary when more than this share of its opening characters are control characters.
+_MAX_CONTROL_SHARE = 0.05
+_SAMPLE = 8192
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+_HTML_SNIFF = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|p|div|br|h[1-6]|table|article|span|font)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def decode(raw: bytes) -> Decoded:
+    """The file's text and the encoding used; Refused for binary or undecodable bytes."""
+    for mark, codec, name in _BOMS:
+        if raw.startswith(mark):
+            try:
+                return _checked(raw[len(mark) :].decode(codec), name)
+            except UnicodeDecodeError:
+                raise Refused(
+                    f"cannot be decoded as {name}, which its byte-order mark says it is"
+                ) from None
+    if b"\x00" in raw:
+        raise Refused("binary file (it holds NUL bytes)")
+    try:
+        return _checked(raw.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    tried = ["utf-8"]
+    declared = _declared_encoding(raw)
+    for name in (declared, FALLBACK):
+        if name and name not in tried:
+            tried.append(name)
+            try:
+                return _checked(raw.decode(name), name)
+            except (UnicodeDecodeError, LookupError):  # LookupError: not a text encoding
+                continue
+    names = ", ".join(_REPORTED_NAMES.get(name, name) for name in tried)
+    raise Refused(f"cannot be decoded (tried {names})")
+
+
+def _declared_encoding(raw: bytes) -> str | None:
+    """The encoding an HTML page declares, by Python's name for it, if Python knows it."""
+    match = _DECLARED_CHARSET.search(raw[:_DECLARATION_WINDOW])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii").lower()
+    if label in _WINDOWS_1252_LABELS:
+        return FALLBACK
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    # A page without a byte-order mark cannot be UTF-16 or UTF-32 whatever it says.
+    return None if name.startswith(("utf-16", "utf-32")) else name
+
+
+def _checked(text: str, encoding: str) -> Decoded:
+    if "\x00" in text:
+        raise Refused("binary file (it holds NUL characters)")
+    sample = text[:_SAMPLE]
+    if sample and len(_CONTROL_CHARACTERS.findall(sample)) > _MAX_CONTROL_SHARE * len(sample):
+        raise Refused("binary file (too many control characters)")
+    return Decoded(text=text, encoding=_REPORTED_NAMES.get(encoding, encoding))
+
+
+def detect_format(filename: str, text: str) -> str:
+    """The format: html for .html and .htm files and any text that reads as HTML, else text."""
+    if PurePath(filename).suffix.lower() in HTML_SUFFIXES:
+        return "html"
+    return "html" if _HTML_SNIFF.search(text[:_DECLARATION_WINDOW]) else "text"

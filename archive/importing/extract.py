@@ -1,0 +1,235 @@
+"""The article in a file: its clean body, headline, date, byline, source and canonical URL.
+
+Bodies are always made by archive.sanitize. What is given to it depends on the file:
+
+- plain text, HTML fragments and e-mails saved as HTML (like the MSHTML ones mail clients
+  write) are cleaned whole, so nothing the sender kept is lost;
+- a full saved web page, recognised by its page furniture (navigation, headers and footers,
+  sidebars, comment threads, adverts, forms), is first cut down to the article by trafilatura,
+  which is built and benchmarked for exactly this; its output is then cleaned the same way.
+  Should it find nothing, the whole page is cleaned instead, for the editor to trim.
+
+Metadata comes from trafilatura's reader of JSON-LD, Open Graph, Twitter and Dublin Core tags,
+``rel=canonical`` and bylines, which knows far more conventions than a hand-written one would.
+Dates are read by archive.importing.dates, which keeps their precision (htmldate, which
+trafilatura uses, always gives a day, and in seed 000 picks a date out of an image's address
+over the page's own ``<time datetime>``).
+
+A headline is the article's ``<h1>``, else its JSON-LD headline, ``og:title`` or ``<title>``
+(never the site's own name). A file without one gets its first sentence-like line as a title,
+marked `title_guessed` for an editor to review; plain text always does.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from lxml.etree import ParserError
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata
+
+from archive import sanitize
+from archive.importing import dates
+from archive.importing.dates import PublishedDate
+from archive.importing.outcomes import Refused
+from archive.models import Article
+
+# trafilatura and htmldate log every page they make nothing of as a warning or an error; for
+# the importer that is an expected case it handles (and reports) itself.
+for _library in ("trafilatura", "htmldate"):
+    logging.getLogger(_library).setLevel(logging.CRITICAL)
+
+# Elements (outside any <article>), and class or id words, that only a whole web page has
+# around its article.
+FURNITURE_TAGS = ("nav", "aside", "header", "footer", "form", "menu")
+_FURNITURE_ELEMENTS = "//*[{}][not(ancestor::article)]".format(
+    " or ".join(f"self::{tag}" for tag in FURNITURE_TAGS)
+)
+FURNITURE_WORDS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|comments?|footer|header|masthead|"
+    r"banner|adverts?|advertisement|ads?|sponsored|promo|related|breadcrumbs?|cookies?|share|"
+    r"sharing|social|newsletter|subscribe|widget)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# A URL standing alone on one of the opening lines is the article's address (e-mails and
+# transcriptions often start with the link they were copied from).
+URL_LINES = 6
+_URL_LINE = re.compile(r"^https?://\S+$")
+# A guessed title is the first line with at least this many words that is not a dateline or URL.
+MIN_TITLE_WORDS = 2
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z‘“'\"])")
+_validate_url = URLValidator(schemes=["http", "https"])
+
+TITLE_LENGTH = Article._meta.get_field("title").max_length
+BYLINE_LENGTH = Article._meta.get_field("byline").max_length
+SOURCE_LENGTH = Article._meta.get_field("source").max_length
+URL_LENGTH = Article._meta.get_field("url").max_length
+
+
+@dataclass(frozen=True)
+class Extracted:
+    body_html: str
+    body_text: str
+    title: str
+    title_guessed: bool
+    published: PublishedDate | None = None
+    byline: str = ""
+    source: str = ""
+    url: str = ""
+
+
+def extract(text: str, fmt: str) -> Extracted:
+    """The article in a decoded file ("html" or "text"); Refused when nothing is left of it."""
+    try:
+        whole = sanitize.sanitize(text, fmt)
+    except sanitize.SanitizeError as error:
+        raise Refused(str(error)) from None
+    if fmt == "html":
+        extracted = _from_html(text, whole)
+    else:
+        extracted = _from_text(text, whole)
+    if not extracted.body_text:
+        raise Refused("no text left after cleaning")
+    return extracted
+
+
+def _from_text(text: str, whole: sanitize.Sanitized) -> Extracted:
+    body_text = sanitize.html_to_text(whole.body_html)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return Extracted(
+        body_html=whole.body_html,
+        body_text=body_text,
+        title=_first_sentence_like(lines),
+        title_guessed=True,
+        published=dates.from_lines(lines),
+        url=_url_line(lines),
+    )
+
+
+def _from_html(text: str, whole: sanitize.Sanitized) -> Extracted:
+    tree = _parse(text)
+    if tree is None:  # nothing lxml can read, though html5lib made something of it
+        return _from_body(whole, published=None)
+    metadata = extract_metadata(tree, extensive=False)
+    headline = (metadata.title or "").strip()
+    article = _main_content(tree, headline) if _is_full_page(tree) else None
+    return _from_body(
+        article or whole,
+        published=dates.from_html(tree),
+        headline=headline,
+        byline=metadata.author or "",
+        source=(metadata.sitename or "").strip(),
+        url=metadata.url or "",
+    )
+
+
+def _from_body(
+    cleaned: sanitize.Sanitized,
+    *,
+    published: PublishedDate | None,
+    headline: str = "",
+    byline: str = "",
+    source: str = "",
+    url: str = "",
+) -> Extracted:
+    body_text = sanitize.html_to_text(cleaned.body_html)
+    lines = body_text.split("\n\n")
+    title = next(
+        (t for t in (cleaned.title, headline) if t and t.casefold() != source.casefold()), ""
+    )
+    return Extracted(
+        body_html=cleaned.body_html,
+        body_text=body_text,
+        title=_clip(title, TITLE_LENGTH) or _first_sentence_like(lines),
+        title_guessed=not title,
+        published=published or dates.from_lines(lines),
+        byline=_clip(byline, BYLINE_LENGTH),
+        source=_clip(source, SOURCE_LENGTH),
+        url=_checked_url(url) or _url_line(lines),
+    )
+
+
+def _parse(text: str) -> HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(text)
+    except (ParserError, ValueError):
+        return None
+
+
+def _is_full_page(tree: HtmlElement) -> bool:
+    if tree.xpath(_FURNITURE_ELEMENTS):
+        return True
+    return any(
+        FURNITURE_WORDS.search(f"{element.get('class', '')} {element.get('id', '')}")
+        for element in tree.xpath("//body//*[@class or @id]")
+    )
+
+
+def _main_content(tree: HtmlElement, headline: str) -> sanitize.Sanitized | None:
+    """The article of a full page, cleaned, or None when trafilatura finds none.
+
+    A first heading that only repeats the headline is left out of the body, as an <h1> is.
+    """
+    main = trafilatura.extract(
+        tree,  # trafilatura works on a copy
+        output_format="html",
+        include_comments=False,
+        include_images=False,
+        include_links=True,
+        include_tables=True,
+        include_formatting=True,
+    )
+    if not main:
+        return None
+    cleaned = sanitize.sanitize(main, "html")
+    body_html = cleaned.body_html
+    heading = re.match(r"<(h[234])>(.*?)</\1>\n?", body_html, re.DOTALL)
+    if not cleaned.title and heading and sanitize.html_to_text(heading.group(0)) == headline:
+        body_html = body_html[heading.end() :]
+    if not sanitize.html_to_text(body_html):
+        return None
+    return sanitize.Sanitized(title=cleaned.title, body_html=body_html)
+
+
+def _first_sentence_like(lines: list[str]) -> str:
+    """The first line that reads as words rather than a date, a URL or a fragment."""
+    for line in lines:
+        if _URL_LINE.match(line) or dates.starts_with_date(line):
+            continue
+        words = re.findall(r"[^\W\d_]{2,}", line)
+        if len(words) >= MIN_TITLE_WORDS:
+            sentence = _SENTENCE_END.split(line, maxsplit=1)[0]
+            return _clip(sentence.removesuffix("."), TITLE_LENGTH)
+    return _clip(lines[0], TITLE_LENGTH) if lines else "Untitled"
+
+
+def _url_line(lines: list[str]) -> str:
+    for line in lines[:URL_LINES]:
+        if _URL_LINE.match(line):
+            return _checked_url(line)
+    return ""
+
+
+def _checked_url(url: str) -> str:
+    url = url.strip()
+    if not url or len(url) > URL_LENGTH:
+        return ""
+    try:
+        _validate_url(url)
+    except ValidationError:
+        return ""
+    return url
+
+
+def _clip(text: str, length: int) -> str:
+    """Text cut to the field's length at a word, with an ellipsis when it was cut."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0] + "…"

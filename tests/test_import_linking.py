@@ -1,0 +1,94 @@
+"""Imported articles are linked to the organisations, people and events their text names."""
+
+import pytest
+
+from archive.importing import service
+from archive.importing.linking import EntityMatcher
+from archive.importing.service import import_files
+from archive.models import Article, Organisation, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _links(write_file, text: str) -> tuple[set[str], set[str], set[str]]:
+    (outcome,) = import_files([write_file("article.txt", text)]).outcomes
+    article = Article.objects.get(pk=outcome.article_id)
+    linked = (
+        {org.slug for org in article.organisations.all()},
+        {person.slug for person in article.people.all()},
+        {event.slug for event in article.events.all()},
+    )
+    assert (set(outcome.organisations), set(outcome.people)) == (
+        {org.name for org in article.organisations.all()},
+        {person.name for person in article.people.all()},
+    )  # every link made is in the report
+    return linked
+
+
+def test_unite_the_union_is_linked_but_not_unite_the_verb(write_file, unite):
+    assert _links(write_file, "Workers unite to defend their pensions.")[0] == set()
+    assert _links(write_file, "Members of Unite walked out.")[0] == {"unite"}
+
+
+def test_an_abbreviation_matches_as_written_and_as_a_whole_word(write_file, pcs):
+    assert _links(write_file, "The PCSs of the world and the pcs branch met.")[0] == set()
+    assert _links(write_file, "The PCS union's members voted.")[0] == {"pcs"}
+
+
+def test_organisations_and_people_are_found_by_their_aliases(write_file, pcs, serwotka):
+    serwotka.aliases = "Mr Serwotka"
+    serwotka.save()
+
+    organisations, people, _ = _links(
+        write_file, "The PCSU leader spoke. Later, mr serwotka told reporters more."
+    )
+
+    assert organisations == {"pcs"} and people == {"mark-serwotka"}
+
+
+def test_names_of_several_words_match_in_any_case_across_hyphens_and_lines(write_file, treasury):
+    Organisation.objects.create(name="Cabinet Office", slug="cabinet-office", kind="government")
+
+    organisations, _, _ = _links(write_file, "The cabinet\noffice minister and HM-Treasury met.")
+
+    assert organisations == {"cabinet-office", "hm-treasury"}
+
+
+def test_an_event_is_linked_when_the_text_names_it(write_file, n30):
+    _, _, events = _links(write_file, "Millions joined the public sector pensions strike.")
+
+    assert events == {"public-sector-pensions-strike-2011"}
+
+
+def test_the_longest_name_wins_where_names_overlap(write_file):
+    Organisation.objects.create(name="Left Unity", slug="left-unity", kind="party")
+    Organisation.objects.create(name="Unity", slug="unity", kind="party")
+
+    organisations, _, _ = _links(write_file, "The Left Unity group met the union.")
+
+    assert organisations == {"left-unity"}
+
+
+def test_the_matcher_is_built_once_per_run(write_file, monkeypatch, pcs):
+    built = []
+    original = EntityMatcher.from_archive.__func__
+
+    def counting(cls):
+        built.append(cls)
+        return original(cls)
+
+    monkeypatch.setattr(service.EntityMatcher, "from_archive", classmethod(counting))
+    files = [write_file(f"{n}.txt", f"PCS strike day {n} begins today.") for n in range(3)]
+
+    report = import_files(files)
+
+    assert report.imported == 3 and len(built) == 1
+
+
+def test_a_matcher_finds_each_entity_once_in_order_of_first_mention(pcs, tuc, serwotka):
+    matcher = EntityMatcher.from_archive()
+
+    links = matcher.find("TUC and PCS met. PCS and the TUC agreed. Mark Serwotka spoke.")
+
+    assert [org.slug for org in links.organisations] == ["tuc", "pcs"]
+    assert links.people == [Person.objects.get(slug="mark-serwotka")]

@@ -1,0 +1,113 @@
+"""The five seed articles imported into an archive holding the demo's organisations and people.
+
+The demo corpus (fixtures/demo.json) was curated from the same five files; its body for each is
+`sanitize(original, format)`, so the importer must give exactly the body the demo stores.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from archive.importing.service import import_files
+from archive.models import Article
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed articles are not at {SEEDS}"),
+]
+
+
+@pytest.fixture
+def demo_articles(demo_corpus) -> dict[str, dict]:
+    """The demo's articles by file name, as plain values; then the archive has no articles."""
+    articles = {
+        article.original_filename: {
+            "original": article.original,
+            "format": article.original_format,
+            "checksum": article.original_checksum,
+            "body_html": article.body_html,  # as the fixture stores it (loaddata does not save)
+            "body_text": article.body_text,
+            "date": article.published_date,
+            "precision": article.date_precision,
+            "organisations": {org.slug for org in article.organisations.all()},
+            "people": {person.slug for person in article.people.all()},
+        }
+        for article in Article.objects.prefetch_related("organisations", "people")
+    }
+    Article.objects.all().delete()
+    return articles
+
+
+def test_importing_the_seeds_gives_five_drafts_with_the_demo_bodies(demo_articles):
+    report = import_files([SEEDS])
+
+    assert (report.imported, report.duplicates, report.refused) == (5, 0, 0)
+    assert Article.objects.count() == 5
+    for article in Article.objects.all():
+        demo = demo_articles[article.original_filename]
+        assert article.body_html == demo["body_html"], article.original_filename
+        assert article.body_text == demo["body_text"]
+        assert article.original == demo["original"]
+        assert article.original_format == demo["format"]
+        assert article.original_checksum == demo["checksum"]
+        assert article.status == Article.Status.DRAFT
+        assert article.imported_by == "command line" and article.imported_at is not None
+
+
+def test_seed_dates_match_the_demo_where_the_text_states_one(demo_articles):
+    import_files([SEEDS])
+
+    dates = {
+        a.original_filename[:3]: (a.published_date, a.date_precision) for a in Article.objects.all()
+    }
+    for prefix in ("000", "001"):  # a <time datetime> and a dateline, "Sunday, 7 April 2013"
+        (demo,) = (d for name, d in demo_articles.items() if name.startswith(prefix))
+        assert dates[prefix] == (demo["date"], demo["precision"])
+    for prefix in ("002", "003", "004"):  # no date in the text: none is invented
+        assert dates[prefix][0] is None
+
+
+def test_seed_links_include_the_demo_links_for_pcs_tuc_and_mark_serwotka(demo_articles):
+    import_files([SEEDS])
+
+    for article in Article.objects.prefetch_related("organisations", "people"):
+        demo = demo_articles[article.original_filename]
+        organisations = {org.slug for org in article.organisations.all()}
+        people = {person.slug for person in article.people.all()}
+        assert demo["organisations"] & {"pcs", "tuc"} <= organisations
+        assert demo["people"] & {"mark-serwotka"} <= people
+
+
+def test_seed_000_is_read_as_utf8_though_it_declares_latin1(demo_articles):
+    report = import_files([SEEDS])
+
+    (outcome,) = (o for o in report.outcomes if Path(o.path).name.startswith("000"))
+    article = Article.objects.get(pk=outcome.article_id)
+    assert outcome.encoding == "utf-8" and outcome.format == "html"
+    assert "£141m" in article.body_html and "Â" not in article.original
+    assert article.title == "Unions discuss mass strikes in protest at spending cuts"
+    assert not article.needs_review
+    assert article.url == (
+        "http://www.guardian.co.uk/society/2011/jan/28/unions-mass-strikes-spending-cuts"
+    )
+
+
+def test_plain_text_seeds_have_guessed_titles_marked_for_review(demo_articles):
+    import_files([SEEDS])
+
+    titles = {a.original_filename[:3]: (a.title, a.needs_review) for a in Article.objects.all()}
+    assert titles["002"] == ("No lead from Socialist Party", True)
+    assert titles["004"] == ("Ministers and unions to kiss and make up next week", True)
+    assert titles["001"][0] == "The PCS union went on strike on the day of the Budget"
+
+
+def test_importing_the_seeds_again_imports_nothing(demo_articles):
+    import_files([SEEDS])
+
+    again = import_files([SEEDS])
+
+    assert (again.imported, again.duplicates, again.refused) == (0, 5, 0)
+    assert Article.objects.count() == 5
+    assert all("the same bytes" in outcome.reason for outcome in again.outcomes)
