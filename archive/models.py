@@ -447,11 +447,14 @@ class Article(models.Model):
         """Derive the stored fields: checksum, clean body, plain text, year and month.
 
         The body is cleaned on every save, so whatever an editor typed is sanitised before it
-        is stored; a new article's body is made from its original.
+        is stored; a new article's body is made from its original. The one exception is a body
+        the sanitiser has just produced, handed over with `use_clean_body` (the importer's).
         """
         if not self.original_checksum:
             self.original_checksum = hashlib.sha256(self.original.encode("utf-8")).hexdigest()
-        if self.body_html.strip():
+        if self.body_html and self.body_html == self._clean_body:
+            pass  # made by sanitize.sanitize and unchanged since: cleaning it again is a no-op
+        elif self.body_html.strip():
             cleaned = sanitize.sanitize(self.body_html, "html")
             # A heading an editor typed as h1 stays in the body, as the one level below.
             if cleaned.title:
@@ -475,6 +478,12 @@ class Article(models.Model):
             )
         else:
             self.year = self.month = None
+
+    _clean_body: str | None = None
+
+    def use_clean_body(self, body_html: str) -> None:
+        """Take a body straight from `sanitize.sanitize`, so saving need not clean it again."""
+        self.body_html = self._clean_body = body_html
 
     @property
     def is_published(self) -> bool:

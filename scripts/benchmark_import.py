@@ -2,7 +2,6 @@
 
     .venv/bin/python scripts/benchmark_import.py --files 1000
     .venv/bin/python scripts/benchmark_import.py --files 1000 --full-pages 0.2 --entities 500
-    .venv/bin/python scripts/benchmark_import.py --files 1000 --wal
 
 It writes N files to a temporary folder (plain-text articles and HTML fragments in equal
 numbers, plus the share of full saved web pages given by --full-pages, which trafilatura cuts
@@ -12,10 +11,8 @@ transaction per file, as `manage.py import_articles` does. It prints the time ta
 per second for the import alone, by the clock and per CPU-second (the clock's figure drops
 when other processes share the cores); the aim is at least 200 files per second on one core.
 
-Each file is committed on its own, so on SQLite's default rollback journal every file waits
-for several fsyncs, which can cost more than the import's own work; --wal measures the same
-run with the database in WAL mode with synchronous=NORMAL (a setting for archive/settings.py
-to choose, not something the importer does).
+Each file is committed on its own; archive/settings.py runs SQLite in WAL mode with
+synchronous=NORMAL, without which every commit waits for several disk syncs.
 """
 
 from __future__ import annotations
@@ -122,7 +119,6 @@ def main() -> None:
     parser.add_argument(
         "--entities", type=int, default=300, help="organisations and people in the archive (300)"
     )
-    parser.add_argument("--wal", action="store_true", help="SQLite in WAL mode, synchronous=NORMAL")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -136,12 +132,6 @@ def main() -> None:
         from archive.importing.service import import_files
 
         names = build_archive(args.entities)
-        if args.wal:
-            from django.db import connection
-
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
         folder = Path(tmp) / "files"
         folder.mkdir()
         write_files(folder, args.files, args.full_pages, names)
@@ -153,8 +143,7 @@ def main() -> None:
 
     print(report.summary)
     print(
-        f"{args.files} files ({args.full_pages:.0%} full pages, {args.entities} entities"
-        f"{', WAL' if args.wal else ''}) "
+        f"{args.files} files ({args.full_pages:.0%} full pages, {args.entities} entities) "
         f"in {elapsed:.2f} s: {args.files / elapsed:.0f} files per second"
     )
     print(

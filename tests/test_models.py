@@ -147,3 +147,13 @@ def test_a_heading_typed_as_h1_in_the_body_is_kept_as_a_sub_heading(published_ar
     before = published_article.body_html
     published_article.save()
     assert published_article.body_html == before
+
+
+def test_a_body_changed_after_it_was_handed_over_clean_is_cleaned_again(db):
+    article = Article(title="Handed over", slug="handed-over", original="x")
+    article.use_clean_body("<p>Clean</p>")
+    article.save()
+    assert article.body_html == "<p>Clean</p>"
+    article.body_html = '<p onclick="steal()">Edited</p><script>x()</script>'
+    article.save()
+    assert article.body_html == "<p>Edited</p>"

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from archive import facets
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract
 from archive.importing.linking import EntityMatcher, Links
@@ -157,9 +158,9 @@ def _save(
             imported_at=timezone.now(),
             imported_by=run.imported_by,
             needs_review=extracted.title_guessed,
-            body_html=extracted.body_html,
             status=Article.Status.PUBLISHED if run.publish else Article.Status.DRAFT,
         )
+        article.use_clean_body(extracted.body_html)  # made by the sanitiser in extract()
         article.save()
         links = run.matcher.find(f"{article.title}\n\n{article.body_text}")
         _link_entities(article, links)
@@ -191,13 +192,20 @@ def _save(
 
 
 def _link_entities(article: Article, links: Links) -> None:
+    """Link a new article: one insert per kind of link, and the facet counts renewed after."""
     for relation, entities in (
-        (article.organisations, links.organisations),
-        (article.people, links.people),
-        (article.events, links.events),
+        ("organisations", links.organisations),
+        ("people", links.people),
+        ("events", links.events),
     ):
         if entities:
-            relation.add(*entities)
+            field = Article._meta.get_field(relation)
+            through = field.remote_field.through
+            target = field.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                through(article=article, **{target: entity}) for entity in entities
+            )
+    transaction.on_commit(facets.invalidate)
 
 
 def _unique_slug(title: str, taken_in_run: set[str]) -> str:
