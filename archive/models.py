@@ -466,6 +466,11 @@ class Article(models.Model):
             self.body_html = cleaned.body_html
             if not self.title and cleaned.title:
                 self.title = cleaned.title[: self._meta.get_field("title").max_length]
+        if self._state.adding:
+            # A new article's headline or standfirst copied into its text is shown once.
+            self.body_html = sanitize.without_leading_repeats(
+                self.body_html, [self.standfirst], headlines=[self.title]
+            )
         self.body_text = sanitize.html_to_text(self.body_html)
         if self.published_date:
             if self.date_precision in (self.Precision.MONTH, self.Precision.YEAR):
@@ -512,6 +517,14 @@ class Article(models.Model):
         if self.date_precision == self.Precision.MONTH:
             return f"{d.year:04d}-{d.month:02d}"
         return d.isoformat()
+
+    @property
+    def teaser(self) -> str:
+        """The standfirst, or else the opening of the text, for lists of articles."""
+        if self.standfirst:
+            return self.standfirst
+        words = self.body_text.split("\n\n", 1)[0].split()
+        return " ".join(words[:40]) + ("…" if len(words) > 40 else "")
 
     @property
     def word_count(self) -> int:

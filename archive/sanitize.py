@@ -138,6 +138,36 @@ def html_to_text(body_html: str) -> str:
     return "\n\n".join(extractor.paragraphs)
 
 
+def without_leading_repeats(
+    body_html: str, texts: list[str], headlines: list[str] = (), most: int = 2
+) -> str:
+    """Clean body HTML less its first blocks (at most `most`) that only repeat what is shown
+    above the body: one of `texts`, or one of `headlines` written as a headline (not ending
+    like a sentence: a first sentence that only served as a title stays in the text).
+    """
+    wanted = {_comparable(text) for text in texts if text and text.strip()}
+    titles = {_comparable(text) for text in headlines if text and text.strip()}
+    rest = body_html
+    for _ in range(most):
+        block = _LEADING_BLOCK.match(rest)
+        if not block:
+            break
+        text = html_to_text(block.group(0))
+        headline = not text.rstrip().endswith(_SENTENCE_ENDS)
+        if not (_comparable(text) in wanted or (headline and _comparable(text) in titles)):
+            break
+        rest = rest[block.end() :]
+    return rest if rest.strip() else body_html  # never leave an article without its text
+
+
+_SENTENCE_ENDS = (".", "!", "?", ":", '"', "”", "’")
+_LEADING_BLOCK = re.compile(r"<(p|h2|h3|h4)>(.*?)</\1>\n?", re.DOTALL)
+
+
+def _comparable(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
 # --- Limits ----------------------------------------------------------------------------------
 
 

@@ -460,8 +460,8 @@ ARTICLES = [
         "format": "text",
         "slug": "ministers-and-unions-to-kiss-and-make-up-next-week",
         "title": "Ministers and unions to kiss and make up next week",
-        "standfirst": "Both sides said to be privately optimistic of a broad deal on pensions "
-        "before end of the year",
+        # The source's sub-headline stays the opening of the text, as the importer finds it.
+        "standfirst": "",
         "byline": "",
         "source": "The Independent",
         "url": "",

@@ -39,11 +39,13 @@ def _import_one(path) -> Article:
     return Article.objects.get(pk=outcome.article_id)
 
 
-def test_plain_text_is_cleaned_whole_with_its_first_line_as_a_title_to_review(write_file):
+def test_plain_text_gives_its_first_line_as_a_title_to_review_shown_once(write_file):
     article = _import_one(write_file("ballot.txt", PLAIN))
 
     assert article.original_format == "text"
-    assert article.body_html == sanitize(PLAIN, "text").body_html
+    whole = sanitize(PLAIN, "text").body_html
+    assert whole.startswith("<p>Strike ballot at the docks</p>\n")
+    assert article.body_html == whole.removeprefix("<p>Strike ballot at the docks</p>\n")
     assert article.title == "Strike ballot at the docks"
     assert article.needs_review
     assert article.original == PLAIN and article.original_filename == "ballot.txt"

@@ -157,3 +157,26 @@ def test_a_body_changed_after_it_was_handed_over_clean_is_cleaned_again(db):
     article.body_html = '<p onclick="steal()">Edited</p><script>x()</script>'
     article.save()
     assert article.body_html == "<p>Edited</p>"
+
+
+def test_a_headline_and_standfirst_copied_into_a_new_article_are_shown_once(db):
+    article = make_article(
+        title="No lead from Socialist Party",
+        standfirst="Members vote for action",
+        original="No lead from Socialist Party\n\nMembers vote for action\n\nThe ballot went on.",
+    )
+    assert article.body_html == "<p>The ballot went on.</p>"
+
+
+def test_a_first_sentence_serving_as_title_stays_in_the_text(db):
+    article = make_article(
+        title="Danny Alexander appealed to workers",
+        original="Danny Alexander appealed to workers.\n\nHe told the show he was sorry.",
+    )
+    assert article.body_text.startswith("Danny Alexander appealed to workers.")
+
+
+def test_editing_an_article_never_removes_its_opening(published_article):
+    published_article.body_html = f"<p>{published_article.title}</p><p>More.</p>"
+    published_article.save()
+    assert published_article.body_text.startswith(published_article.title)

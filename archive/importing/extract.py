@@ -82,6 +82,7 @@ class Extracted:
     byline: str = ""
     source: str = ""
     url: str = ""
+    standfirst: str = ""
 
 
 def extract(text: str, fmt: str) -> Extracted:
@@ -126,6 +127,7 @@ def _from_html(text: str, whole: sanitize.Sanitized) -> Extracted:
         byline=metadata.author or "",
         source=(metadata.sitename or "").strip(),
         url=metadata.url or "",
+        standfirst=_standfirst(tree) or (metadata.description or "" if article else ""),
     )
 
 
@@ -137,6 +139,7 @@ def _from_body(
     byline: str = "",
     source: str = "",
     url: str = "",
+    standfirst: str = "",
 ) -> Extracted:
     body_text = sanitize.html_to_text(cleaned.body_html)
     lines = body_text.split("\n\n")
@@ -152,12 +155,27 @@ def _from_body(
         byline=_clip(byline, BYLINE_LENGTH),
         source=_clip(source, SOURCE_LENGTH),
         url=_checked_url(url) or _url_line(lines),
+        standfirst=" ".join(standfirst.split()),
     )
 
 
+# Class or id of the summary under a news headline (the Guardian's "stand-first", a "dek").
+_STANDFIRST = re.compile(r"(?:^|[\s_-])(?:stand-?first|strap-?line|dek)(?:$|[\s_-])", re.I)
+
+
+def _standfirst(tree: HtmlElement) -> str:
+    """The text of the page's standfirst element, if it marks one."""
+    for element in tree.xpath("//body//*[@class or @id]"):
+        if _STANDFIRST.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            return element.text_content().strip()
+    return ""
+
+
 def _parse(text: str) -> HtmlElement | None:
+    # MSHTML e-mails (seed 000) put no-break spaces between a tag's attributes, where lxml
+    # then reads them as part of the tag's name; the sanitiser makes the same repair.
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text.replace("\xa0", " "))
     except (ParserError, ValueError):
         return None
 

@@ -144,6 +144,7 @@ def _save(
     with transaction.atomic():
         article = Article(
             title=extracted.title,
+            standfirst=extracted.standfirst,
             slug=_unique_slug(extracted.title, run.slugs),
             byline=extracted.byline,
             source=extracted.source,
