@@ -159,6 +159,8 @@ STORAGES = {
 
 # Largest original (HTML or text) the sanitiser and the importer accept, in bytes.
 ARCHIVE_MAX_ORIGINAL_BYTES = env_int("ARCHIVE_MAX_ORIGINAL_BYTES", 5 * 1024 * 1024)
+# Files one upload to the admin's "Import articles" page may hold (Django's default is 100).
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("ARCHIVE_MAX_UPLOAD_FILES", 1000)
 
 # Security headers. DJANGO_HTTPS (default: on when DEBUG is off) turns on the HTTPS-only ones.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
