@@ -104,14 +104,15 @@ class Sanitized:
     body_html: str  # safe body HTML
 
 
-def sanitize(source: str, fmt: str = "html") -> Sanitized:
+def sanitize(source: str, fmt: str = "html", *, max_bytes: int | None = None) -> Sanitized:
     """Clean an original ("html" or "text") into a title and safe body HTML.
 
-    Raises SanitizeError when the source is too large or nested too deeply.
+    Raises SanitizeError when the source is too large (over `max_bytes` in UTF-8, by default
+    settings.ARCHIVE_MAX_ORIGINAL_BYTES) or nested too deeply.
     """
     if fmt not in ("html", "text"):
         raise ValueError(f"unknown format {fmt!r} (expected 'html' or 'text')")
-    _check_size(source)
+    _check_size(source, settings.ARCHIVE_MAX_ORIGINAL_BYTES if max_bytes is None else max_bytes)
     source = source.translate(_CHARACTERS)
     builder = _Builder()
     if fmt == "html":
@@ -171,8 +172,7 @@ def _comparable(text: str) -> str:
 # --- Limits ----------------------------------------------------------------------------------
 
 
-def _check_size(source: str) -> None:
-    limit = settings.ARCHIVE_MAX_ORIGINAL_BYTES
+def _check_size(source: str, limit: int) -> None:
     if len(source) * 4 <= limit:  # no UTF-8 character takes more than four bytes
         return
     size = len(source.encode("utf-8", "surrogatepass"))

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from archive.importing.service import import_files
 from archive.management.commands.import_articles import Command
 from archive.models import Article
 
@@ -138,3 +139,10 @@ def test_the_command_and_every_option_have_help():
     actions = [a for a in parser._actions if a.dest in own]
     assert {a.dest for a in actions} == own
     assert all(action.help for action in actions)
+
+
+def test_max_bytes_raises_the_limit_for_every_step(write_file, settings):
+    settings.ARCHIVE_MAX_ORIGINAL_BYTES = 1000
+    path = write_file("long.txt", "Strike ballot\n\n" + "Members voted for action. " * 100)
+    assert import_files([path], max_bytes=1000).outcomes[0].outcome == "refused"
+    assert import_files([path], max_bytes=10_000).outcomes[0].outcome == "imported"

@@ -66,3 +66,13 @@ def test_an_impossible_or_future_date_is_ignored(write_file):
     markup = '<time datetime="2011-02-30">x</time><time datetime="2999-01-01">y</time>'
 
     assert _date_of(write_file, "page.html", markup + BODY) == ("", "")
+
+
+def test_dates_in_comments_and_sidebars_are_not_the_articles(write_file):
+    page = """<html><body><nav><a href="/">Home</a></nav>
+    <article><h1>Nurses ballot</h1><p>Nurses will be balloted, the union said.</p>
+    <p>The ballot closes next month.</p></article>
+    <aside class="most-read"><time datetime="2019-05-05">5 May</time></aside>
+    <section class="comments"><time datetime="2023-08-02T10:00">2 August</time></section>
+    </body></html>"""
+    assert _date_of(write_file, "page.html", page) == ("", "")

@@ -58,3 +58,27 @@ def test_a_different_url_with_the_same_title_is_imported_with_its_own_slug(write
 
     assert report.imported == 2
     assert [o.slug for o in report.outcomes] == ["strike", "strike-2"]
+
+
+def test_the_same_url_written_differently_is_a_duplicate(write_file):
+    page = (
+        '<html><head><link rel="canonical" href="{}"></head>'
+        "<body><h1>Nurses ballot</h1><p>Nurses will be balloted on {}.</p></body></html>"
+    )
+    first = write_file("a.html", page.format("http://news.example.org/nurses/", "Monday"))
+    second = write_file(
+        "b.html", page.format("https://NEWS.example.org/nurses?utm_source=twitter#top", "Tuesday")
+    )
+    report = import_files([first, second])
+    assert [o.outcome for o in report.outcomes] == ["imported", "duplicate"]
+    assert Article.objects.get().url == "http://news.example.org/nurses"
+
+
+def test_a_dry_run_finds_the_same_url_twice_in_one_run(write_file):
+    page = (
+        '<html><head><link rel="canonical" href="{}"></head><body><h1>T</h1><p>{}</p></body></html>'
+    )
+    first = write_file("a.html", page.format("http://news.example.org/nurses/", "Monday text"))
+    second = write_file("b.html", page.format("https://news.example.org/nurses", "Other text"))
+    report = import_files([first, second], dry_run=True)
+    assert [o.outcome for o in report.outcomes] == ["imported", "duplicate"]

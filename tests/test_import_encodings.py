@@ -81,3 +81,12 @@ def test_a_wrong_declaration_falls_back_to_windows_1252(write_file, charset):
 
     assert used == "windows-1252"
     assert "£141m" in article.body_text
+
+
+def test_utf8_with_a_stray_windows_1252_byte_is_read_as_utf8(write_file):
+    raw = "Unison’s members want “£250” more".encode() + b" \x96 from April"
+    (outcome,) = import_files([write_file("mixed.txt", raw)]).outcomes
+    assert outcome.outcome == "imported", outcome.reason
+    article = Article.objects.get(pk=outcome.article_id)
+    assert "Unison’s members want “£250” more – from April" in article.body_text
+    assert outcome.encoding == "utf-8 (1 stray byte as windows-1252)"

@@ -1,6 +1,7 @@
 """Each kind of bad file is refused with a one-line reason naming it; the run goes on."""
 
 import codecs
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,17 @@ def test_no_nul_character_reaches_the_database_even_from_utf16(write_file):
 
     assert outcome.outcome == "refused" and "NUL characters" in outcome.reason
     assert not Article.objects.exists()
+
+
+def test_a_folder_only_gives_article_files(write_file, tmp_path):
+    write_file("inbox/ballot.txt", "Strike ballot\n\nMembers voted for action.")
+    write_file("inbox/report.jsonl", '{"path": "ballot.txt", "outcome": "imported"}')
+    write_file("inbox/photo.png", b"\x89PNG\r\n\x1a\n")
+    report = import_files([tmp_path / "inbox"])
+    outcomes = {Path(o.path).name: (o.outcome, o.reason) for o in report.outcomes}
+    assert outcomes["ballot.txt"][0] == "imported"
+    assert outcomes["report.jsonl"] == (
+        "refused",
+        "not an article file (.jsonl); name it on its own to import it anyway",
+    )
+    assert outcomes["photo.png"][0] == "refused"

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from archive.importing.furniture import in_furniture
+
 DAY, MONTH, YEAR = "day", "month", "year"
 
 # Meta tags (name, property or itemprop, lower-cased) that hold the publication date.
@@ -152,7 +154,8 @@ def _markup_values(tree: HtmlElement) -> Iterator[str]:
     for element in tree.xpath('//time[@pubdate] | //*[@itemprop="datePublished"]'):
         yield element.get("datetime") or element.get("content") or element.text_content()
     for element in tree.xpath("//time[@datetime]"):
-        yield element.get("datetime")
+        if not in_furniture(element):  # not a comment's or a "most read" list's date
+            yield element.get("datetime")
 
 
 def _json_ld_dates(text: str) -> Iterator[str]:

@@ -4,7 +4,8 @@ The encoding is chosen in this order, and the one used is reported:
 
 1. a byte-order mark (UTF-8, UTF-16 or UTF-32);
 2. UTF-8, whenever the bytes are valid UTF-8, whatever the page declares (mail clients and
-   "save as" often keep a stale ``charset=iso-8859-1`` on UTF-8 text);
+   "save as" often keep a stale ``charset=iso-8859-1`` on UTF-8 text); also UTF-8 text with a
+   few stray Windows-1252 bytes pasted in, those bytes read as Windows-1252;
 3. the charset the HTML declares (``<meta charset>`` or ``http-equiv``), with the labels
    browsers treat as Windows-1252 (latin-1, ascii...) decoded as Windows-1252;
 4. Windows-1252.
@@ -77,9 +78,12 @@ def decode(raw: bytes) -> Decoded:
         return _checked(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _utf8_with_stray_bytes(raw)
+    if mixed is not None:
+        text, stray = mixed
+        return _checked(text, f"utf-8 ({stray} stray byte{'s' * (stray > 1)} as windows-1252)")
     tried = ["utf-8"]
-    declared = _declared_encoding(raw)
-    for name in (declared, FALLBACK):
+    for name in (_declared_encoding(raw), FALLBACK):
         if name and name not in tried:
             tried.append(name)
             try:
@@ -88,6 +92,42 @@ def decode(raw: bytes) -> Decoded:
                 continue
     names = ", ".join(_REPORTED_NAMES.get(name, name) for name in tried)
     raise Refused(f"cannot be decoded (tried {names})")
+
+
+# Windows-1252 for a stray byte: Latin-1 with 0x80-0x9F remapped, the five bytes Windows-1252
+# leaves undefined standing for the code points of the same value (as the WHATWG standard has).
+_WINDOWS_1252_TABLE = {
+    code: bytes([code]).decode("cp1252", errors="ignore") or chr(code) for code in range(0x80, 0xA0)
+}
+# UTF-8 with at most this many stray bytes (and fewer than its good non-ASCII characters) is
+# UTF-8 with a few Windows-1252 characters pasted in, not Windows-1252 text.
+_MAX_STRAY_BYTES = 16
+
+
+def _windows_1252(raw: bytes) -> str:
+    return raw.decode("latin-1").translate(_WINDOWS_1252_TABLE)
+
+
+def _utf8_with_stray_bytes(raw: bytes) -> tuple[str, int] | None:
+    """UTF-8 text with a few bytes that are not UTF-8, those read as Windows-1252; else None."""
+    parts: list[str] = []
+    stray = 0
+    position = 0
+    while True:
+        try:
+            parts.append(raw[position:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as error:
+            stray += 1
+            if stray > _MAX_STRAY_BYTES:
+                return None
+            bad = position + error.start
+            parts.append(raw[position:bad].decode("utf-8"))
+            parts.append(_windows_1252(raw[bad : bad + 1]))
+            position = bad + 1
+    text = "".join(parts)
+    good = sum(1 for char in text if ord(char) > 0x7F) - stray
+    return (text, stray) if good > stray else None
 
 
 def _declared_encoding(raw: bytes) -> str | None:

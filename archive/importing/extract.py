@@ -35,8 +35,9 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 
 from archive import sanitize
-from archive.importing import dates
+from archive.importing import dates, urls
 from archive.importing.dates import PublishedDate
+from archive.importing.furniture import FURNITURE_ELEMENTS, FURNITURE_WORDS
 from archive.importing.outcomes import Refused
 from archive.models import Article
 
@@ -45,18 +46,6 @@ from archive.models import Article
 for _library in ("trafilatura", "htmldate"):
     logging.getLogger(_library).setLevel(logging.CRITICAL)
 
-# Elements (outside any <article>), and class or id words, that only a whole web page has
-# around its article.
-FURNITURE_TAGS = ("nav", "aside", "header", "footer", "form", "menu")
-_FURNITURE_ELEMENTS = "//*[{}][not(ancestor::article)]".format(
-    " or ".join(f"self::{tag}" for tag in FURNITURE_TAGS)
-)
-FURNITURE_WORDS = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|comments?|footer|header|masthead|"
-    r"banner|adverts?|advertisement|ads?|sponsored|promo|related|breadcrumbs?|cookies?|share|"
-    r"sharing|social|newsletter|subscribe|widget)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
 # A URL standing alone on one of the opening lines is the article's address (e-mails and
 # transcriptions often start with the link they were copied from).
 URL_LINES = 6
@@ -85,10 +74,10 @@ class Extracted:
     standfirst: str = ""
 
 
-def extract(text: str, fmt: str) -> Extracted:
+def extract(text: str, fmt: str, *, max_bytes: int | None = None) -> Extracted:
     """The article in a decoded file ("html" or "text"); Refused when nothing is left of it."""
     try:
-        whole = sanitize.sanitize(text, fmt)
+        whole = sanitize.sanitize(text, fmt, max_bytes=max_bytes)
     except sanitize.SanitizeError as error:
         raise Refused(str(error)) from None
     if fmt == "html":
@@ -181,7 +170,7 @@ def _parse(text: str) -> HtmlElement | None:
 
 
 def _is_full_page(tree: HtmlElement) -> bool:
-    if tree.xpath(_FURNITURE_ELEMENTS):
+    if tree.xpath(FURNITURE_ELEMENTS):
         return True
     return any(
         FURNITURE_WORDS.search(f"{element.get('class', '')} {element.get('id', '')}")
@@ -242,7 +231,7 @@ def _checked_url(url: str) -> str:
         _validate_url(url)
     except ValidationError:
         return ""
-    return url
+    return urls.canonical(url)
 
 
 def _clip(text: str, length: int) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from archive import facets
+from archive.importing import urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract
 from archive.importing.linking import EntityMatcher, Links
@@ -91,7 +92,8 @@ def _import_one(source: Source, run: _Run) -> FileOutcome:
         if not decoded.text.strip():
             raise Refused("empty file")
         fmt = detect_format(source.name, decoded.text)
-        extracted = extract(decoded.text, fmt)
+        # The file's bytes are within the limit; its text may take up to four bytes a byte.
+        extracted = extract(decoded.text, fmt, max_bytes=4 * run.max_bytes)
         duplicate = _duplicate(source, run, "url", extracted.url)
         if duplicate:
             return duplicate
@@ -117,12 +119,17 @@ def _duplicate(source: Source, run: _Run, field_name: str, value: str) -> FileOu
     if not value:
         return None
     same = "the same bytes" if field_name == "original_checksum" else "the same URL"
-    earlier = run.seen.get((field_name, value))
+    earlier = run.seen.get(_seen_key(field_name, value))
     if earlier is not None:
         found = {"id": earlier.article_id, "slug": earlier.slug, "title": earlier.title}
         where = f"{earlier.path}, earlier in this run"
     else:
-        found = Article.objects.filter(**{field_name: value}).values("id", "slug", "title").first()
+        candidates = urls.variants(value) if field_name == "url" else [value]
+        found = (
+            Article.objects.filter(**{f"{field_name}__in": candidates})
+            .values("id", "slug", "title")
+            .first()
+        )
         if found is None:
             return None
         where = f"article {found['id']}"
@@ -186,10 +193,17 @@ def _save(
         events=[event.name for event in links.events],
     )
     run.slugs.add(article.slug)
-    run.seen[("original_checksum", checksum)] = outcome
+    run.seen[_seen_key("original_checksum", checksum)] = outcome
     if article.url:
-        run.seen[("url", article.url)] = outcome
+        run.seen[_seen_key("url", article.url)] = outcome
     return outcome
+
+
+def _seen_key(field_name: str, value: str) -> tuple[str, str]:
+    """How this run remembers a file: its checksum, or its URL whatever the scheme."""
+    if field_name == "url":
+        value = urls.canonical(value).split("://", 1)[-1]
+    return (field_name, value)
 
 
 def _link_entities(article: Article, links: Links) -> None:

@@ -61,6 +61,20 @@ class PathSource:
             raise Refused(f"cannot be read: {error.strerror or error}") from None
 
 
+# What a folder's files may be: saved pages, e-mails saved as HTML, transcriptions. Anything
+# else found in a folder (images, reports, archives) is refused without being read; a file named
+# on its own is always tried.
+ARTICLE_SUFFIXES = frozenset({"", ".html", ".htm", ".xhtml", ".shtml", ".txt", ".text"})
+
+
+@dataclass(frozen=True)
+class OtherFileInFolder(PathSource):
+    def read(self, max_bytes: int) -> bytes:
+        raise Refused(
+            f"not an article file ({self.path.suffix}); name it on its own to import it anyway"
+        )
+
+
 @dataclass(frozen=True)
 class UploadSource:
     upload: UploadedFile
@@ -79,7 +93,8 @@ class UploadSource:
 
 
 def collect_sources(items: Iterable[Source | str | os.PathLike | UploadedFile]) -> list[Source]:
-    """Sources for paths (a folder gives its files, recursively, hidden ones skipped) and uploads.
+    """Sources for paths (a folder gives its files, recursively, hidden ones skipped, those not
+    of ARTICLE_SUFFIXES refused) and uploads.
 
     A path that does not exist is kept: reading it refuses it with a reason, like any bad file.
     """
@@ -90,7 +105,12 @@ def collect_sources(items: Iterable[Source | str | os.PathLike | UploadedFile]) 
         elif isinstance(item, str | os.PathLike):
             path = Path(item)
             if path.is_dir():
-                sources.extend(PathSource(file) for file in _files_under(path))
+                sources.extend(
+                    (PathSource if file.suffix.lower() in ARTICLE_SUFFIXES else OtherFileInFolder)(
+                        file
+                    )
+                    for file in _files_under(path)
+                )
             else:
                 sources.append(PathSource(path))
         else:

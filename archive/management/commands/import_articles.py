@@ -88,7 +88,7 @@ class Command(BaseCommand):
                 total=len(sources),
                 unit="file",
                 file=sys.stderr,
-                disable=not self.stdout.isatty(),
+                disable=not sys.stderr.isatty(),  # the bar is drawn on stderr
                 leave=False,
             ) as bar,
         ):
