@@ -53,8 +53,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DEBUG is off "
-            "(for local work run `make run`, which sets DJANGO_DEBUG=1)."
+            "DJANGO_SECRET_KEY must be set when DEBUG is off. For local work set "
+            "DJANGO_DEBUG=1 (`export DJANGO_DEBUG=1`; the Makefile's targets set it)."
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 
