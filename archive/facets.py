@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 
-from archive.filters import FILTER_PARAMETERS, ArticleFilter, EventFilter
+from archive.filters import FACET_PARAMETERS, FILTER_PARAMETERS, SORTS, ArticleFilter, EventFilter
 from archive.models import Article, Event, Organisation
 
 TOP_VALUES = 8
@@ -36,9 +37,25 @@ def query_url(params: dict[str, list[str]]) -> str:
     return "?" + urlencode(pairs) if pairs else "?"
 
 
-def state_of(data) -> dict[str, list[str]]:
-    """The reader's state from request.GET: known parameters only, page dropped."""
-    return {name: data.getlist(name) for name in (*STATE_PARAMETERS, "all") if data.getlist(name)}
+def state_from(filterset: ArticleFilter, data) -> dict[str, list[str]]:
+    """The reader's state as the filter set understood it: each value written one way ("3",
+    not "03"), what was ignored left out, so every toggle and remove link works. Call it after
+    `filterset.resolve_entities()`."""
+    values = filterset.values
+    state: dict[str, list[str]] = {}
+    if values.get("q"):
+        state["q"] = [values["q"]]
+    for name in FACET_PARAMETERS:
+        if values.get(name):
+            state[name] = [str(value) for value in values[name]]
+    for name in ("from", "to"):
+        if values.get(name):
+            state[name] = [data.get(name, "").strip()]
+    if data.get("sort") in SORTS:
+        state["sort"] = [data["sort"]]
+    if data.get("all") in dict(FACETS):
+        state["all"] = [data["all"]]
+    return state
 
 
 def toggled(state: dict[str, list[str]], name: str, value: str) -> str:
@@ -109,8 +126,10 @@ def _generation() -> str:
 
 
 def invalidate(**_signal_kwargs) -> None:
-    """Forget the cached whole-archive counts (an article, or its links, changed)."""
+    """Forget the cached whole-archive counts (an article, or its links, changed): now, and
+    again when the change commits, so a request between the two cannot keep the old counts."""
     cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(_GENERATION_KEY, uuid.uuid4().hex, None))
 
 
 def _counted(
@@ -128,8 +147,10 @@ def _counted(
         if not whole_archive:
             memo[key] = compute()
         else:
+            if "generation" not in memo:
+                memo["generation"] = _generation()
             memo[key] = cache.get_or_set(
-                f"archive:facets:{_generation()}:{key}", compute, CACHE_SECONDS
+                f"archive:facets:{memo['generation']}:{key}", compute, CACHE_SECONDS
             )
     return memo[key]
 
@@ -331,10 +352,12 @@ def histogram(filterset: ArticleFilter, state: dict[str, list[str]]) -> Histogra
         )
         if not counts:
             return None
-        undated = {k: v for k, v in state.items() if k not in ("year", "month", "from", "to")}
+        # A year bar keeps a date range (its count does); a decade bar is a date range.
+        yearless = {k: v for k, v in state.items() if k not in ("year", "month")}
+        undated = {k: v for k, v in yearless.items() if k not in ("from", "to")}
         unit, rows = _year_rows(
             counts,
-            lambda y: replaced(undated, year=[str(y)]),
+            lambda y: replaced(yearless, year=[str(y)]),
             lambda d: replaced(undated, **{"from": [str(d)], "to": [str(d + 9)]}),
             years,
         )
@@ -409,7 +432,7 @@ def chips(
     return result
 
 
-def timeline_unions(filterset: EventFilter, state: dict[str, list[str]]) -> list[FacetValue]:
+def timeline_unions(filterset: EventFilter) -> list[FacetValue]:
     """The unions that took part in events, with how many, each a toggle of the timeline."""
     rows = (
         Event.organisations.through.objects.filter(organisation__kind__in=Organisation.UNION_KINDS)
@@ -418,7 +441,7 @@ def timeline_unions(filterset: EventFilter, state: dict[str, list[str]]) -> list
         .order_by("-n", "organisation__name")
     )
     chosen = set(filterset.unions)
-    union_state = {"union": state.get("union", [])}
+    union_state = {"union": filterset.unions}
     return [
         FacetValue(
             value=row["organisation__slug"],

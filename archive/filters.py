@@ -75,7 +75,7 @@ def _text(raw: str) -> str | None:
 
 def _int_between(low: int, high: int):
     def check(raw: str) -> int | None:
-        if raw.isdigit() and low <= int(raw) <= high:
+        if re.fullmatch(r"[0-9]{1,9}", raw) and low <= int(raw) <= high:
             return int(raw)
         return None
 

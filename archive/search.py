@@ -31,7 +31,8 @@ MAX_TERMS = 12
 MAX_QUERY_LENGTH = 200
 _MARK_START, _MARK_END = "\x02", "\x03"
 _TOKEN = re.compile(r'(-?)"([^"]*)"\*?|(\S+)')
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# Words as FTS5's tokenizer sees them: letters and digits (an underscore separates words).
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 @dataclass(frozen=True)

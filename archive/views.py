@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +29,7 @@ def _page(request: HttpRequest, queryset: QuerySet, notes: list[str]) -> Page:
     """The requested page; a page number that is not one gives page 1 or the last, with a note."""
     paginator = Paginator(queryset, PER_PAGE)
     raw = request.GET.get("page", "1").strip()
-    number = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    number = int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else None
     if number is None or number < 1:
         notes.append(f"“{raw[:20]}” is not a page number; showing page 1.")
         number = 1
@@ -64,14 +66,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def article_list(request: HttpRequest) -> HttpResponse:
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
     entities = filterset.resolve_entities()
-    state = facets.state_of(request.GET)
+    state = facets.state_from(filterset, request.GET)
     notes = filterset.notes
     page = _page(request, filterset.ordered(), notes)
     query = filterset.search_query
     snippets = search.snippets(query, [article.pk for article in page])
     results = [(article, snippets.get(article.pk)) for article in page]
     chips = facets.chips(filterset, state, entities)
-    sort_state = {k: v for k, v in state.items() if k not in ("sort", "all")}
+    sort_state = {k: v for k, v in state.items() if k != "sort"}
     sorts = [
         (key, label, facets.replaced(sort_state, sort=[key]), key == filterset.sort)
         for key, label in SORTS.items()
@@ -84,7 +86,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "results": results,
         "page_numbers": _page_numbers(page),
-        "page_url": facets.query_url({k: v for k, v in state.items() if k != "all"}),
+        "page_url": facets.query_url(state),
         "facets": facets.facets(filterset, state),
         "histogram": facets.histogram(filterset, state),
         "chips": chips,
@@ -205,7 +207,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     years: dict[int, list[Event]] = {}
     for event in events.order_by("start_date", "name"):
         years.setdefault(event.start_date.year, []).append(event)
-    unions = facets.timeline_unions(filterset, facets.state_of(request.GET))
+    unions = facets.timeline_unions(filterset)
     context = {
         "years": sorted(years.items()),
         "unions": unions,

@@ -237,7 +237,6 @@ def test_facet_queries_are_a_fixed_number_whatever_the_data_size(
 def test_whole_archive_counts_are_cached_and_renewed_when_an_article_changes(client, corpus):
     cache.clear()
     assert _facet(client.get("/articles/"), "union")["pcs"] == 3
-    Article.objects.filter(slug="pcs-draft").get().__class__  # noqa: B018
     draft = corpus["pcs-draft"]
     draft.status = Article.Status.PUBLISHED
     draft.save()
@@ -301,3 +300,23 @@ def test_long_spans_are_drawn_a_decade_a_bar(client, db):
 def test_home_page_year_bars_lead_into_the_article_list(client, corpus):
     page = client.get("/").content.decode()
     assert 'href="/articles/?year=2011"' in page
+
+
+def test_year_bars_keep_the_date_range_their_counts_were_made_with(client, corpus):
+    histogram = client.get("/articles/?from=2011-11").context["histogram"]
+    bar = next(b for b in histogram.bars if b.label == "2011")
+    assert bar.count == 2
+    assert _results(client.get("/articles/" + bar.url)) == {"pcs-2011-b", "unison-2011"}
+
+
+def test_pages_and_sorting_keep_an_expanded_facet(client, corpus):
+    response = client.get("/articles/?all=org")
+    assert response.context["page_url"] == "?all=org"
+    assert all("all=org" in url for _, _, url, _ in response.context["sorts"])
+
+
+def test_the_cache_fingerprint_is_read_once_per_page(client, corpus, django_assert_max_num_queries):
+    cache.clear()
+    client.get("/articles/")
+    with django_assert_max_num_queries(4):  # fingerprint, count, page, nothing per facet
+        client.get("/articles/")

@@ -35,6 +35,10 @@ HOSTILE = [
     "all=everything",
     "source=%FF%FE",
     "&&&=&=",
+    "page=%C2%B2",
+    "year=%C2%B2",
+    "year=2011&month=%C2%B2",
+    "year=%D9%A3",
 ]
 
 
@@ -85,3 +89,13 @@ def test_unknown_pages_are_404_with_a_helpful_page(client, db, path):
     response = client.get(path)
     assert response.status_code == 404
     assert "Not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["year=2011&month=03", "year=02011", "year=%202011"])
+def test_every_chip_removes_its_filter_however_the_value_was_written(
+    client, published_article, query
+):
+    response = client.get(f"/articles/?{query}")
+    for chip in response.context["chips"]:
+        after = client.get(f"/articles/{chip.remove_url}")
+        assert chip.label not in [c.label for c in after.context["chips"]], chip

@@ -90,9 +90,11 @@ def test_snippets_escape_the_article_text(client, pcs):
         original="The <b>union</b> said &lt;script&gt;alert(1)&lt;/script&gt; pay",
         original_format="text",
     )
-    page = client.get("/articles/?q=alert").content.decode()
-    assert "<script>alert" not in page
-    assert "<mark>alert</mark>" in page
+    response = client.get("/articles/?q=alert")
+    ((_, snippet),) = response.context["results"]
+    assert "&lt;b&gt;union&lt;/b&gt;" in snippet  # the text's own markup, shown as text
+    assert "<b>" not in snippet and "<script>" not in response.content.decode()
+    assert "<mark>alert</mark>" in snippet
 
 
 def test_a_search_with_no_results_says_so_and_offers_to_drop_filters(client, articles):
@@ -147,3 +149,8 @@ def test_a_search_of_only_exclusions_is_ignored_with_a_note(client, articles):
     assert response.context["page"].paginator.count == 3
     assert "Nothing to search for" in response.content.decode()
     assert not response.context["chips"]
+
+
+def test_an_underscore_is_not_a_word_to_find(client, articles):
+    assert not search.parse_query("_")
+    assert set(_slugs(client.get("/articles/?q=stoppage+_"))) == {"general-strike"}
