@@ -8,7 +8,11 @@ PORT ?= 8000
 
 .PHONY: install run test test-postgres lint migrate demo editor clean
 
-install: $(STAMP)
+install: $(STAMP) .env
+
+# Local settings for manage.py in this checkout (git ignores it; production has none).
+.env:
+	printf '# Local development settings, read by archive/settings.py.\nDJANGO_DEBUG=1\n' > .env
 
 # Reinstall whenever the project's dependencies change.
 $(STAMP): pyproject.toml

@@ -48,21 +48,22 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+def _set_status(queryset: QuerySet, status: str) -> int:
+    """One UPDATE for the selection; a bulk update sends no signals, so renew the counts here."""
+    changed = queryset.exclude(status=status).update(status=status, updated_at=timezone.now())
+    facets.invalidate()
+    return changed
+
+
 @admin.action(description="Publish selected articles", permissions=["change"])
 def publish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
-    changed = queryset.exclude(status=Article.Status.PUBLISHED).update(
-        status=Article.Status.PUBLISHED, updated_at=timezone.now()
-    )
-    facets.invalidate()
+    changed = _set_status(queryset, Article.Status.PUBLISHED)
     modeladmin.message_user(request, f"Published {changed} article(s).", messages.SUCCESS)
 
 
 @admin.action(description="Withdraw selected articles (back to draft)", permissions=["change"])
 def withdraw(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
-    changed = queryset.exclude(status=Article.Status.DRAFT).update(
-        status=Article.Status.DRAFT, updated_at=timezone.now()
-    )
-    facets.invalidate()
+    changed = _set_status(queryset, Article.Status.DRAFT)
     modeladmin.message_user(request, f"Withdrew {changed} article(s).", messages.SUCCESS)
 
 

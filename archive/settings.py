@@ -47,14 +47,30 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def load_env_file(path: str) -> None:
+    """KEY=value lines of a local, untracked .env file, for variables the environment lacks.
+
+    `make install` writes one with DJANGO_DEBUG=1 in a developer's checkout, so manage.py works
+    there as `make run` does. Production sets real environment variables and has no .env.
+    """
+    if not path or not Path(path).is_file():
+        return
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+load_env_file(os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env")))
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DEBUG is off. For local work set "
-            "DJANGO_DEBUG=1 (`export DJANGO_DEBUG=1`; the Makefile's targets set it)."
+            "DJANGO_SECRET_KEY must be set when DEBUG is off. For local work run "
+            "`make install`, which writes DJANGO_DEBUG=1 to the checkout's .env file."
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 

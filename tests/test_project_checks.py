@@ -33,6 +33,7 @@ def _settings_in_subprocess(env_overrides: dict, expression: str):
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
     }
+    env["DJANGO_ENV_FILE"] = ""  # the checkout's .env must not speak for the environment
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-c", f"from archive import settings as s; print({expression})"],
@@ -70,3 +71,13 @@ def test_database_url_picks_sqlite_or_postgresql():
         "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']",
     )
     assert "postgresql" in postgres.stdout and "archive" in postgres.stdout, postgres.stderr
+
+
+def test_a_local_env_file_fills_in_what_the_environment_lacks(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# local\nDJANGO_DEBUG=1\nDJANGO_ALLOWED_HOSTS='archive.test'\n")
+    result = _settings_in_subprocess(
+        {"DJANGO_ENV_FILE": str(env_file), "DJANGO_ALLOWED_HOSTS": "example.org"},
+        "s.DEBUG, s.ALLOWED_HOSTS",
+    )
+    assert result.stdout.split() == ["True", "['example.org']"], result.stderr
