@@ -1,0 +1,83 @@
+"""Atom feeds for any article list URL and for each entity's articles, read back with lxml."""
+
+import datetime as dt
+
+import pytest
+from lxml import etree
+
+from archive.models import Article
+from tests.conftest import make_article
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+
+
+def _feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return etree.fromstring(response.content)
+
+
+@pytest.fixture
+def corpus(published_article, draft_article, pcs):
+    make_article(
+        title="Ballot opens at the Treasury",
+        slug="ballot-opens",
+        published_date=dt.date(2010, 5, 1),
+        organisations=[pcs],
+    )
+    make_article(title="Newest of all", slug="newest", published_date=dt.date(2020, 1, 1))
+
+
+def test_feed_of_a_union_lists_its_published_articles_newest_first(client, corpus):
+    feed = _feed(client, "/articles/feed/?union=pcs")
+    titles = feed.xpath("//a:entry/a:title/text()", namespaces=ATOM)
+    expected = Article.objects.published().filter(organisations__slug="pcs").newest_first()
+    assert titles == [a.title for a in expected]
+    assert "Unpublished ballot result" not in titles
+    assert feed.xpath("/a:feed/a:title/text()", namespaces=ATOM)[0].startswith("Articles: PCS")
+    links = feed.xpath("//a:entry/a:link/@href", namespaces=ATOM)
+    assert links[0] == "http://testserver/articles/civil-servants-strike-over-pensions/"
+
+
+def test_feed_of_a_search_keeps_the_search(client, corpus):
+    feed = _feed(client, "/articles/feed/?q=ballot")
+    assert feed.xpath("//a:entry/a:title/text()", namespaces=ATOM) == [
+        "Ballot opens at the Treasury"
+    ]
+
+
+def test_feed_of_everything_has_no_drafts(client, corpus):
+    feed = _feed(client, "/articles/feed/")
+    titles = feed.xpath("//a:entry/a:title/text()", namespaces=ATOM)
+    assert titles[0] == "Newest of all"
+    assert len(titles) == Article.objects.published().count()
+
+
+def test_list_page_head_names_the_feed_of_what_it_shows(client, corpus):
+    html = client.get("/articles/?union=pcs&q=ballot&page=1").content.decode()
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Articles: ballot, PCS (Atom)"'
+        ' href="/articles/feed/?q=ballot&amp;union=pcs">'
+    ) in html
+
+
+@pytest.mark.parametrize(
+    "page,feed_url",
+    [
+        ("/organisations/pcs/", "/articles/feed/?union=pcs"),
+        ("/people/mark-serwotka/", "/articles/feed/?person=mark-serwotka"),
+        (
+            "/events/public-sector-pensions-strike-2011/",
+            "/articles/feed/?event=public-sector-pensions-strike-2011",
+        ),
+    ],
+)
+def test_entity_pages_offer_the_feed_of_their_articles(client, corpus, page, feed_url):
+    html = client.get(page).content.decode()
+    assert 'rel="alternate" type="application/atom+xml"' in html
+    assert f'href="{feed_url}"' in html
+    feed = _feed(client, feed_url)
+    assert feed.xpath("//a:entry/a:title/text()", namespaces=ATOM)[0] == (
+        "Civil servants strike over pensions"
+    )
