@@ -180,14 +180,14 @@ STORAGES = {
 # The read-only JSON API (archive/api.py): anonymous reads only, throttled per client on the
 # shared cache. ARCHIVE_API_RATE is requests per client, e.g. "120/minute" or "5000/day";
 # behind N proxies set ARCHIVE_API_NUM_PROXIES=N so the client is read from X-Forwarded-For.
+ARCHIVE_API_RATE = os.environ.get("ARCHIVE_API_RATE", "120/minute")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("ARCHIVE_API_RATE", "120/minute")},
+    "DEFAULT_THROTTLE_CLASSES": ["archive.throttling.ClientThrottle"],
     "NUM_PROXIES": env_int("ARCHIVE_API_NUM_PROXIES", 0) or None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "archive.api.exception_handler",
