@@ -206,6 +206,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"supportedSubmitMethods": ["get"]},
 }
 
+# The OAI-PMH endpoint (archive/oai.py): how the repository names itself to harvesters.
+ARCHIVE_OAI_REPOSITORY_NAME = os.environ.get("ARCHIVE_OAI_REPOSITORY_NAME", "Reading Room")
+ARCHIVE_OAI_ADMIN_EMAIL = os.environ.get("ARCHIVE_OAI_ADMIN_EMAIL", "webmaster@localhost")
+# The namespace of record identifiers (oai:<this>:<id>); by default the request's host name.
+ARCHIVE_OAI_REPOSITORY_ID = os.environ.get("ARCHIVE_OAI_REPOSITORY_ID", "")
+
 # Largest original (HTML or text) the sanitiser and the importer accept, in bytes.
 ARCHIVE_MAX_ORIGINAL_BYTES = env_int("ARCHIVE_MAX_ORIGINAL_BYTES", 5 * 1024 * 1024)
 # Files one upload to the admin's "Import articles" page may hold (Django's default is 100).

@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from archive import api, data_views, feeds, views
+from archive import api, data_views, feeds, oai, views
 from archive.sitemaps import SITEMAPS
 
 archive_patterns = [
@@ -50,6 +50,7 @@ urlpatterns = [
     ),
     path("api/", include((api_patterns, "api"))),
     re_path(r"^api/(?P<rest>.*)$", api.not_found),
+    path("oai/", oai.endpoint, name="oai"),
     path("robots.txt", data_views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
