@@ -190,7 +190,11 @@ class Provider:
     def ListSets(self, element) -> None:  # noqa: N802
         if "resumptionToken" in self.args:
             raise OAIError("badResumptionToken", "ListSets is given whole; it has no tokens.")
-        unions = Organisation.objects.filter(kind__in=Organisation.UNION_KINDS).order_by("slug")
+        unions = list(
+            Organisation.objects.filter(kind__in=Organisation.UNION_KINDS).order_by("slug")
+        )
+        if not unions:
+            raise OAIError("noSetHierarchy", "There are no unions yet, so no sets.")
         for union in unions:
             item = _sub(element, "set")
             _sub(item, "setSpec", f"{SET_PREFIX}{union.slug}")

@@ -186,6 +186,10 @@ def test_protocol_errors(client, corpus, args, code):
         assert tree.xpath("//o:request/@*", namespaces=NS) == []
 
 
+def test_list_sets_without_unions_says_there_are_no_sets(client, db):
+    assert _error(_get(client, verb="ListSets")) == "noSetHierarchy"
+
+
 def test_repeated_argument_is_bad_and_post_works(client, corpus):
     response = client.get("/oai/?verb=Identify&verb=Identify")
     assert _error(etree.fromstring(response.content)) == "badArgument"
