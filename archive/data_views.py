@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import wraps
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -87,6 +94,38 @@ def article_citation(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     reply["Content-Disposition"] = f'attachment; filename="{article.slug[:80]}.{extension}"'
     reply["Access-Control-Allow-Origin"] = "*"
     return reply
+
+
+# ?format= on the article list: where the same result set is in that format.
+LIST_FORMATS = {
+    "json": "api:article_list",
+    "csv": "archive:export",
+    "jsonl": "archive:export",
+    "ris": "archive:export",
+    "bib": "archive:export",
+    "csl.json": "archive:export",
+    "atom": "archive:feed",
+}
+
+
+def list_formats(view):
+    """Let the article list answer `?format=csv` (json, jsonl, ris, bib, csl.json, atom) by
+    sending the reader to the same result set in that format; HTML otherwise."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        fmt = request.GET.get("format", "")
+        if fmt not in LIST_FORMATS:
+            return view(request, *args, **kwargs)
+        params = request.GET.copy()
+        for name in ("format", "page"):
+            params.pop(name, None)
+        name = LIST_FORMATS[fmt]
+        path = reverse(name, kwargs={"fmt": fmt}) if name == "archive:export" else reverse(name)
+        query = params.urlencode()
+        return HttpResponseRedirect(path + ("?" + query if query else ""))
+
+    return wrapper
 
 
 @require_safe

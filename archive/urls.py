@@ -8,7 +8,7 @@ from archive.sitemaps import SITEMAPS
 
 archive_patterns = [
     path("", views.home, name="home"),
-    path("articles/", views.article_list, name="article_list"),
+    path("articles/", data_views.list_formats(views.article_list), name="article_list"),
     path("articles/feed/", feeds.ArticleListFeed(), name="feed"),
     path("articles/export.<str:fmt>", data_views.export_results, name="export"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),

@@ -167,3 +167,22 @@ def test_a_large_export_streams_with_a_fixed_number_of_queries_per_chunk(client,
     assert first_chunk_queries == 1 + len(results.LINKS)
     assert len(queries) == (chunk_count - 1) * (1 + len(results.LINKS))
     assert len((first + rest).splitlines()) == 1200
+
+
+@pytest.mark.parametrize(
+    "fmt,target",
+    [
+        ("csv", "/articles/export.csv?union=pcs"),
+        ("jsonl", "/articles/export.jsonl?union=pcs"),
+        ("json", "/api/articles/?union=pcs"),
+        ("atom", "/articles/feed/?union=pcs"),
+    ],
+)
+def test_the_list_page_with_a_format_sends_the_reader_to_that_format(client, corpus, fmt, target):
+    response = client.get(f"/articles/?union=pcs&format={fmt}&page=2")
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_an_unknown_format_leaves_the_list_page_as_it_is(client, corpus):
+    assert client.get("/articles/?format=xls").status_code == 200
