@@ -36,6 +36,7 @@ from archive.results import (
     article_results,
     ordered,
     permanent_url,
+    read_links,
     with_links,
 )
 
@@ -156,7 +157,8 @@ def _page(results: ResultSet, cursor: dict | None, limit: int) -> tuple[list[Art
         offset = int(cursor.get("o", 0)) if cursor else 0
         if offset < 0:
             raise exceptions.ParseError("The cursor is not one this API gave out.")
-        rows = list(with_links(results.queryset)[offset : offset + limit + 1])
+        rows = list(results.queryset[offset : offset + limit + 1])
+        read_links(rows)
         more = len(rows) > limit
         return rows[:limit], ({"s": sort, "o": offset + limit} if more else None)
     base = ordered(results.filterset.qs, sort)
@@ -169,7 +171,8 @@ def _page(results: ResultSet, cursor: dict | None, limit: int) -> tuple[list[Art
         except (KeyError, TypeError, ValueError):
             raise exceptions.ParseError("The cursor is not one this API gave out.") from None
         base = base.filter(_after(sort, last))
-    rows = list(with_links(base)[: limit + 1])
+    rows = list(base[: limit + 1])
+    read_links(rows)
     more = len(rows) > limit
     rows = rows[:limit]
     if not more:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from archive.models import Article
+from archive.results import links_of
 
 _BIBTEX_SPECIAL = re.compile(r"([{}\\&%$#_^~])")
 
@@ -87,6 +88,11 @@ def _name_parts(byline: str) -> tuple[str, str] | None:
     return None
 
 
+def _keywords(article: Article) -> list[str]:
+    """The names of what the article is about: its organisations, people and events."""
+    return [link.name for links in links_of(article).values() for link in links]
+
+
 def _ris_value(text: str) -> str:
     """One line: RIS has no escapes, so line breaks become spaces."""
     return " ".join(str(text).split())
@@ -115,9 +121,8 @@ def ris(article: Article, archive_url: str, accessed: dt.date) -> str:
     lines.append(("UR", archive_url))
     lines.append(("DB", "Reading Room"))
     lines.append(("N1", f"Archived copy: {archive_url}"))
-    for relation in ("organisations", "people", "events"):
-        for obj in getattr(article, relation).all():
-            lines.append(("KW", obj.name))
+    for name in _keywords(article):
+        lines.append(("KW", name))
     lines.append(("Y2", accessed.isoformat()))
     lines.append(("ER", ""))
     return "\r\n".join(f"{tag}  - {_ris_value(value)}".rstrip() for tag, value in lines) + "\r\n"
@@ -154,11 +159,7 @@ def csl(article: Article, archive_url: str, accessed: dt.date) -> dict:
         item["issued"] = {"date-parts": [_date_parts(article)]}
     if article.standfirst:
         item["abstract"] = article.standfirst
-    keywords = [
-        obj.name
-        for relation in ("organisations", "people", "events")
-        for obj in getattr(article, relation).all()
-    ]
+    keywords = _keywords(article)
     if keywords:
         item["keyword"] = ", ".join(keywords)
     return item

@@ -20,7 +20,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
 from archive.models import Article
-from archive.results import ResultSet, chunks, permanent_url
+from archive.results import ResultSet, chunks, links_of, permanent_url
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -55,8 +55,8 @@ FIELDS = (
 TEXT_FIELD = "text"
 
 
-def _links(objects) -> list[dict[str, str]]:
-    return [{"slug": obj.slug, "name": obj.name} for obj in objects]
+def _links(links) -> list[dict[str, str]]:
+    return [{"slug": link.slug, "name": link.name} for link in links]
 
 
 def _iso(value) -> str | None:
@@ -64,7 +64,9 @@ def _iso(value) -> str | None:
 
 
 def article_record(article: Article, request: HttpRequest | None, text: bool = False) -> dict:
-    """An article as a download row: its links must have been read (`results.with_links`)."""
+    """An article as a download row: its links must have been read (`results.read_links`, or
+    prefetched with `results.with_links`)."""
+    links = links_of(article)
     record = {
         "id": article.pk,
         "slug": article.slug,
@@ -85,9 +87,9 @@ def article_record(article: Article, request: HttpRequest | None, text: bool = F
         "imported_at": _iso(article.imported_at),
         "created_at": _iso(article.created_at),
         "updated_at": _iso(article.updated_at),
-        "organisations": _links(article.organisations.all()),
-        "people": _links(article.people.all()),
-        "events": _links(article.events.all()),
+        "organisations": _links(links["organisations"]),
+        "people": _links(links["people"]),
+        "events": _links(links["events"]),
     }
     if text:
         record[TEXT_FIELD] = article.body_text

@@ -186,3 +186,19 @@ def test_the_list_page_with_a_format_sends_the_reader_to_that_format(client, cor
 
 def test_an_unknown_format_leaves_the_list_page_as_it_is(client, corpus):
     assert client.get("/articles/?format=xls").status_code == 200
+
+
+def test_chunks_keep_no_earlier_chunk_in_memory(corpus, article_factory):
+    import gc
+    import weakref
+
+    from django.http import QueryDict
+
+    for n in range(6):
+        article_factory(title=f"Strike day {n}", slug=f"strike-day-{n}")
+    stream = results.chunks(results.article_results(QueryDict()), size=2)
+    first = [weakref.ref(article) for article in next(stream)]
+    next(stream)
+    next(stream)
+    gc.collect()
+    assert all(ref() is None for ref in first), "an earlier chunk is still held"
