@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from functools import wraps
 
+from django.conf import settings
 from django.http import (
     Http404,
     HttpRequest,
@@ -17,7 +18,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -126,6 +127,14 @@ def list_formats(view):
         return HttpResponseRedirect(path + ("?" + query if query else ""))
 
     return wrapper
+
+
+@require_safe
+def data_page(request: HttpRequest) -> HttpResponse:
+    """/data/: every way to take the archive's data away, in one page that needs no script."""
+    number, _, period = settings.ARCHIVE_API_RATE.partition("/")
+    unit = {"s": "second", "m": "minute", "h": "hour", "d": "day"}.get(period[:1], period)
+    return render(request, "archive/data.html", {"api_rate": f"{number} a {unit}"})
 
 
 @require_safe

@@ -17,6 +17,7 @@ archive_patterns = [
         data_views.article_citation,
         name="article_citation",
     ),
+    path("data/", data_views.data_page, name="data"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("people/", views.person_list, name="person_list"),

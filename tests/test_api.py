@@ -160,3 +160,22 @@ def test_schema_and_docs_page_are_served_by_the_site(client, db):
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in script.content.decode()
+
+
+def test_article_list_queries_do_not_grow_with_the_page_size(client, corpus, article_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(30):
+        article_factory(title=f"Report {n}", slug=f"report-{n}")
+
+    def queries(url):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries("/api/articles/?union=pcs&limit=2") == queries(
+        "/api/articles/?union=pcs&limit=100"
+    )
+    assert queries("/api/articles/?limit=2") == queries("/api/articles/?limit=100")
