@@ -22,7 +22,13 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, generics, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -202,7 +208,9 @@ FILTER_PARAMETERS = [
 class ArticleList(ReadOnlyAPIView):
     """Published articles, filtered with the reading room's list parameters."""
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=ArticleListSerializer)
+    @extend_schema(
+        operation_id="articles_list", parameters=FILTER_PARAMETERS, responses=ArticleListSerializer
+    )
     def get(self, request):
         results = article_results(request.query_params)
         raw_cursor = request.query_params.get("cursor")
@@ -267,6 +275,7 @@ class EntityPagination(CursorPagination):
     max_page_size = MAX_LIMIT
 
 
+@extend_schema_field(OpenApiTypes.URI)
 class _EntityURLField(serializers.Field):
     def __init__(self, **kwargs):
         kwargs["source"] = "*"

@@ -179,3 +179,10 @@ def test_article_list_queries_do_not_grow_with_the_page_size(client, corpus, art
         "/api/articles/?union=pcs&limit=100"
     )
     assert queries("/api/articles/?limit=2") == queries("/api/articles/?limit=100")
+
+
+def test_the_openapi_schema_is_valid_and_complete(db):
+    from django.core.management import call_command
+
+    # --fail-on-warn: every field and parameter has a type, every operation a unique id.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
