@@ -81,3 +81,9 @@ def test_entity_pages_offer_the_feed_of_their_articles(client, corpus, page, fee
     assert feed.xpath("//a:entry/a:title/text()", namespaces=ATOM)[0] == (
         "Civil servants strike over pensions"
     )
+
+
+def test_home_page_names_the_feed_of_all_articles(client, corpus):
+    html = client.get("/").content.decode()
+    assert 'rel="alternate" type="application/atom+xml" title="New articles (Atom)"' in html
+    assert 'href="/articles/feed/"' in html
