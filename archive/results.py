@@ -29,6 +29,8 @@ from archive import facets
 from archive.filters import ArticleFilter
 from archive.models import Article, Event
 
+# The parameters of a list URL that choose its result set and order (not its page).
+LIST_PARAMETERS = facets.STATE_PARAMETERS
 CHUNK_SIZE = 500
 # Links read with every chunk: one query each.
 LINKS = ("organisations", "people", "events")

@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from archive.facets import STATE_PARAMETERS
+from archive.results import LIST_PARAMETERS
 
 register = template.Library()
 
 
 def _params(query) -> str:
-    pairs = [(name, value) for name in STATE_PARAMETERS for value in query.getlist(name)]
+    pairs = [(name, value) for name in LIST_PARAMETERS for value in query.getlist(name)]
     return urlencode(pairs)
 
 
