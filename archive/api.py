@@ -245,9 +245,16 @@ class ArticleDetail(ReadOnlyAPIView):
         data = _summary(article, request)
         data["body_html"] = article.body_html
         data["body_text"] = article.body_text
-        for relation in ("organisations", "people", "events"):
+        for relation, name in (
+            ("organisations", "api:organisation"),
+            ("people", "api:person"),
+            ("events", "api:event"),
+        ):
             for link, obj in zip(data[relation], getattr(article, relation).all(), strict=True):
                 link["url"] = permanent_url(obj, request)
+                link["api_url"] = request.build_absolute_uri(
+                    reverse(name, kwargs={"slug": obj.slug})
+                )
         data["provenance"] = {
             "source": article.source,
             "original_url": article.url,
@@ -286,6 +293,22 @@ class _EntityURLField(serializers.Field):
         return permanent_url(obj, self.context["request"])
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class _ArticlesURLField(serializers.Field):
+    """The API's article list of what links to this organisation, person or event."""
+
+    def __init__(self, parameter: str | None = None, **kwargs):
+        self.parameter = parameter
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        parameter = self.parameter or ("union" if obj.is_union else "org")
+        path = reverse("api:article_list") + f"?{parameter}={obj.slug}"
+        return self.context["request"].build_absolute_uri(path)
+
+
 class OrganisationRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
@@ -294,6 +317,7 @@ class OrganisationRefSerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     url = _EntityURLField()
+    articles_url = _ArticlesURLField()
     parent = OrganisationRefSerializer(read_only=True)
     predecessor = OrganisationRefSerializer(read_only=True)
     aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
@@ -312,6 +336,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "predecessor",
             "url",
             "article_count",
+            "articles_url",
         ]
 
 
@@ -328,16 +353,27 @@ class PersonSerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
     roles = RoleSerializer(many=True, read_only=True)
     article_count = serializers.IntegerField(help_text="Published articles.")
+    articles_url = _ArticlesURLField("person")
 
     class Meta:
         model = Person
-        fields = ["slug", "name", "aliases", "description", "roles", "url", "article_count"]
+        fields = [
+            "slug",
+            "name",
+            "aliases",
+            "description",
+            "roles",
+            "url",
+            "article_count",
+            "articles_url",
+        ]
 
 
 class EventSerializer(serializers.ModelSerializer):
     url = _EntityURLField()
     organisations = OrganisationRefSerializer(many=True, read_only=True)
     article_count = serializers.IntegerField(help_text="Published articles.")
+    articles_url = _ArticlesURLField("event")
 
     class Meta:
         model = Event
@@ -352,6 +388,7 @@ class EventSerializer(serializers.ModelSerializer):
             "organisations",
             "url",
             "article_count",
+            "articles_url",
         ]
 
 

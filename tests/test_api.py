@@ -86,6 +86,8 @@ def test_one_article_has_body_links_and_provenance(client, corpus):
     assert data["provenance"]["original_checksum_sha256"] == corpus.original_checksum
     assert data["organisations"][0]["url"].startswith("http://testserver/organisations/")
     assert data["events"][0]["slug"] == "public-sector-pensions-strike-2011"
+    person = data["people"][0]
+    assert client.get(person["api_url"]).json()["name"] == "Mark Serwotka"
 
 
 def test_drafts_are_never_visible_even_to_editors(editor_client, corpus, draft_article):
@@ -105,6 +107,11 @@ def test_entities_people_with_roles_and_events(client, corpus):
     assert person["roles"][0]["title"] == "general secretary"
     assert person["roles"][0]["organisation"]["slug"] == "pcs"
     assert person["article_count"] == 1
+    assert person["articles_url"] == "http://testserver/api/articles/?person=mark-serwotka"
+    articles = client.get(person["articles_url"]).json()
+    assert articles["count"] == 1
+    pcs = client.get("/api/organisations/pcs/").json()
+    assert pcs["articles_url"].endswith("/api/articles/?union=pcs")
     events = client.get("/api/events/").json()["results"]
     assert events[0]["slug"] == "public-sector-pensions-strike-2011"
     assert {o["slug"] for o in events[0]["organisations"]} == {"pcs", "tuc"}
