@@ -134,7 +134,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
     """/data/: every way to take the archive's data away, in one page that needs no script."""
     number, _, period = settings.ARCHIVE_API_RATE.partition("/")
     unit = {"s": "second", "m": "minute", "h": "hour", "d": "day"}.get(period[:1], period)
-    return render(request, "archive/data.html", {"api_rate": f"{number} a {unit}"})
+    return render(request, "archive/data.html", {"api_rate": f"{number} requests a {unit}"})
 
 
 @require_safe

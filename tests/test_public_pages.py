@@ -58,6 +58,7 @@ def test_data_page_lists_every_way_to_take_data_away(client, db):
     ):
         assert target in links, target
     assert "/data/" in page.xpath("//footer//a/@href")
+    assert "may make up to 100000 requests a minute;" in " ".join(page.text_content().split())
     for target in links:
         if target.startswith("/") and "export" not in target:
             assert client.get(target).status_code == 200, target

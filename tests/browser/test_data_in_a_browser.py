@@ -41,3 +41,11 @@ def test_cite_this_search_names_the_result_set(page):
     assert "page=" not in cited
     count = page.locator(".results-count strong").inner_text()
     assert f"({count} article" in cited
+
+
+def test_data_page_has_no_accessibility_violations(page, screenshot):
+    from tests.browser.conftest import axe_violations
+
+    page.goto("/data/")
+    screenshot("page-data")
+    assert axe_violations(page) == []
