@@ -38,11 +38,11 @@ from archive.export import article_record
 from archive.models import Article, Event, Organisation, Person, Role
 from archive.results import (
     ResultSet,
-    _after,
     article_results,
     ordered,
     permanent_url,
     read_links,
+    rows_after,
     with_links,
 )
 
@@ -176,7 +176,7 @@ def _page(results: ResultSet, cursor: dict | None, limit: int) -> tuple[list[Art
             )
         except (KeyError, TypeError, ValueError):
             raise exceptions.ParseError("The cursor is not one this API gave out.") from None
-        base = base.filter(_after(sort, last))
+        base = base.filter(rows_after(sort, last))
     rows = list(base[: limit + 1])
     read_links(rows)
     more = len(rows) > limit

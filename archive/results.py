@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
+from django.utils import timezone
 
 from archive import facets
 from archive.filters import ArticleFilter
@@ -134,7 +135,7 @@ def with_links(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _after(sort: str, last: Article) -> Q:
+def rows_after(sort: str, last: Article) -> Q:
     """Rows after `last` in the newest or oldest order (dates missing come last in both)."""
     date, pk = last.published_date, last.pk
     if sort == "oldest":
@@ -235,7 +236,7 @@ def chunks(
     base = ordered(results.filterset.qs, sort)
     last: Article | None = None
     while True:
-        page = base if last is None else base.filter(_after(sort, last))
+        page = base if last is None else base.filter(rows_after(sort, last))
         chunk = list(page[:size])
         if links and chunk:
             read_links(chunk)
@@ -252,6 +253,5 @@ def iter_articles(results: ResultSet, size: int = CHUNK_SIZE) -> Iterator[Articl
 
 
 def accessed_today() -> dt.date:
-    from django.utils import timezone
-
+    """The date a citation says the archive was accessed: today, in the site's time zone."""
     return timezone.localdate()
