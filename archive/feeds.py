@@ -1,5 +1,9 @@
 """Atom feeds: one for any article list URL (a search, a union, a person…), newest first.
 
+Newest means newest in the archive (when the article was published here), so that a reader
+following a search is told of every article added to it, whatever its date; each entry
+carries the article's own date as its publication date.
+
 `/articles/feed/?union=pcs&q=pensions` follows exactly what `/articles/?union=pcs&q=pensions`
 shows: the same parameters go through the same adapter (`results.article_results`). Entity
 pages link to the feed of their articles, which is the list's feed for that entity.
@@ -10,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.syndication.views import Feed
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from archive.models import Article
-from archive.results import ResultSet, article_results, ordered, permanent_url, with_links
+from archive.results import ResultSet, article_results, permanent_url, with_links
 
 FEED_ITEMS = 50
 
@@ -42,10 +47,14 @@ class ArticleListFeed(Feed):
 
     def subtitle(self, obj: ResultSet) -> str:
         count = obj.count()
-        return f"The newest of {count:,} article{'s' if count != 1 else ''} in the Reading Room."
+        noun = "article" if count == 1 else "articles"
+        return f"The latest additions to these {count:,} {noun} in the Reading Room."
 
     def items(self, obj: ResultSet):
-        return with_links(ordered(obj.filterset.qs, "newest"))[:FEED_ITEMS]
+        # Newest in the archive first: an article published today about 1995 is news to a
+        # reader following the search, so it must be among the entries a reader fetches.
+        added = Coalesce("first_published_at", "created_at")
+        return with_links(obj.filterset.qs.order_by(added.desc(), "-id"))[:FEED_ITEMS]
 
     def item_title(self, item: Article) -> str:
         return item.title
