@@ -20,6 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from archive.models import Article
 from archive.results import ResultSet, article_results, permanent_url, with_links
+from archive.xmltext import xml_safe
 
 FEED_ITEMS = 50
 
@@ -37,7 +38,7 @@ class ArticleListFeed(Feed):
         return article_results(request.GET)
 
     def title(self, obj: ResultSet) -> str:
-        return f"{obj.describe()} · Reading Room"
+        return xml_safe(f"{obj.describe()} · Reading Room")
 
     def link(self, obj: ResultSet) -> str:
         return obj.list_url()
@@ -57,10 +58,10 @@ class ArticleListFeed(Feed):
         return with_links(obj.filterset.qs.order_by(added.desc(), "-id"))[:FEED_ITEMS]
 
     def item_title(self, item: Article) -> str:
-        return item.title
+        return xml_safe(item.title)
 
     def item_description(self, item: Article) -> str:
-        return item.teaser
+        return xml_safe(item.teaser)
 
     def item_link(self, item: Article) -> str:
         return permanent_url(item)
@@ -71,7 +72,7 @@ class ArticleListFeed(Feed):
     item_guid_is_permalink = True
 
     def item_author_name(self, item: Article) -> str:
-        return item.byline or item.source
+        return xml_safe(item.byline or item.source)
 
     def item_pubdate(self, item: Article) -> dt.datetime | None:
         if not item.published_date:
@@ -82,4 +83,4 @@ class ArticleListFeed(Feed):
         return item.updated_at or timezone.now()
 
     def item_categories(self, item: Article) -> list[str]:
-        return [org.short_name for org in item.organisations.all()]
+        return [xml_safe(org.short_name) for org in item.organisations.all()]

@@ -28,6 +28,7 @@ from lxml import etree
 
 from archive.models import Article, Organisation
 from archive.results import permanent_url, with_links
+from archive.xmltext import is_xml_safe, xml_safe
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -65,7 +66,7 @@ def _q(ns: str, tag: str) -> str:
 def _sub(parent, tag: str, text: str | None = None, ns: str = OAI_NS, **attrs):
     element = etree.SubElement(parent, _q(ns, tag), **attrs)
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 
@@ -341,7 +342,9 @@ def _arguments(request: HttpRequest) -> tuple[dict[str, str], OAIError | None]:
     for name in data:
         values = data.getlist(name)
         if len(values) > 1:
-            return {}, OAIError("badArgument", f"{name} is given more than once.")
+            return {}, OAIError("badArgument", f"{xml_safe(name)} is given more than once.")
+        if not (is_xml_safe(name) and is_xml_safe(values[0])):
+            return {}, OAIError("badArgument", "An argument has characters XML cannot carry.")
         args[name] = values[0]
     return args, None
 
