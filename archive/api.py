@@ -48,6 +48,8 @@ from archive.results import (
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_ID = 2**63 - 1  # the largest id a database integer holds
+MAX_OFFSET = 10**9
 
 
 class ReadOnlyAPIView(APIView):
@@ -160,8 +162,8 @@ def _page(results: ResultSet, cursor: dict | None, limit: int) -> tuple[list[Art
     """One page of the result set after `cursor`, and the cursor of the next page (or None)."""
     sort = results.sort
     if sort == "relevance":
-        offset = int(cursor.get("o", 0)) if cursor else 0
-        if offset < 0:
+        offset = cursor.get("o", 0) if cursor else 0
+        if not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
             raise exceptions.ParseError("The cursor is not one this API gave out.")
         rows = list(results.queryset[offset : offset + limit + 1])
         read_links(rows)
@@ -170,8 +172,11 @@ def _page(results: ResultSet, cursor: dict | None, limit: int) -> tuple[list[Art
     base = ordered(results.filterset.qs, sort)
     if cursor:
         try:
+            pk = cursor["i"]
+            if not isinstance(pk, int) or not 0 <= pk <= MAX_ID:
+                raise ValueError
             last = Article(
-                pk=int(cursor["i"]),
+                pk=pk,
                 published_date=dt.date.fromisoformat(cursor["d"]) if cursor.get("d") else None,
             )
         except (KeyError, TypeError, ValueError):

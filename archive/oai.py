@@ -109,13 +109,36 @@ def _encode_token(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
 
 
+MAX_ID = 2**63 - 1  # the largest id a database integer holds
+
+
+def _check_state(data) -> None:
+    """Raise ValueError unless `data` is a list's state as `_list` writes it."""
+    if not isinstance(data, dict) or data.get("p") not in FORMATS:
+        raise ValueError
+    if not isinstance(data.get("n"), int) or not 0 <= data["n"] <= MAX_ID:
+        raise ValueError
+    for name in ("from", "until", "set"):
+        if name in data and not isinstance(data[name], str):
+            raise ValueError
+    for name in ("from", "until"):
+        if name in data:
+            dt.datetime.fromisoformat(data[name])
+    if "after" in data:
+        after = data["after"]
+        if not (isinstance(after, list) and len(after) == 2 and isinstance(after[0], str)):
+            raise ValueError
+        if not isinstance(after[1], int) or not 0 <= after[1] <= MAX_ID:
+            raise ValueError
+        dt.datetime.fromisoformat(after[0])
+
+
 def _decode_token(raw: str) -> dict:
     try:
         data = json.loads(base64.urlsafe_b64decode(raw.encode()).decode())
-        if not isinstance(data, dict) or data.get("p") not in FORMATS:
-            raise ValueError
+        _check_state(data)
         return data
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise OAIError("badResumptionToken", "The resumption token is not valid.") from None
 
 

@@ -16,6 +16,10 @@ EXTRA = [
     "cursor=eyJzIjoibmV3ZXN0IiwiZCI6Im5vIiwiaSI6IngifQ",  # {"s":"newest","d":"no","i":"x"}
     "cursor=eyJzIjoicmVsZXZhbmNlIiwibyI6LTV9&q=strike&sort=relevance",  # offset -5
     "limit=99999999999999999999",
+    # Cursors with ids and offsets past any database integer.
+    "cursor=eyJzIjogIm5ld2VzdCIsICJkIjogbnVsbCwgImkiOiA5OTk5OTk5OTk5OTk5OTk5OTk5OX0",
+    "cursor=eyJzIjogIm5ld2VzdCIsICJkIjogIjIwMTEtMDEtMDEiLCAiaSI6IC05OTk5OTk5OTk5OTk5OTk5OTk5OX0",
+    "q=strike&cursor=eyJzIjogInJlbGV2YW5jZSIsICJvIjogOTk5OTk5OTk5OTk5OTk5OTk5OTl9",
     "text=%00",
     "format=%00",
 ]
@@ -57,6 +61,10 @@ def test_hostile_query_string_never_breaks_a_download_feed_or_the_api(
         "verb=ListRecords&metadataPrefix=oai_dc&set=%FF",
         "verb=%C2%B2",
         "verb=Identify&%01=1",
+        "verb=ListRecords&resumptionToken=eyJwIjogIm9haV9kYyIsICJuIjogMCwgImFmdGVyIjogWyIyMDEx"
+        "LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwgOTk5OTk5OTk5OTk5OTk5OTk5OTldfQ==",
+        "verb=ListRecords&resumptionToken=eyJwIjogIm9haV9kYyIsICJuIjogMCwgImZyb20iOiAieCJ9",
+        "verb=ListRecords&resumptionToken=eyJwIjogIm9haV9kYyIsICJuIjogMCwgInNldCI6IDV9",
     ],
 )
 def test_hostile_oai_arguments_are_protocol_errors(client, published_article, query):
