@@ -2,7 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import path
 from django.utils import timezone
@@ -50,7 +51,11 @@ class ArticleAdminForm(forms.ModelForm):
 
 def _set_status(queryset: QuerySet, status: str) -> int:
     """One UPDATE for the selection; a bulk update sends no signals, so renew the counts here."""
-    changed = queryset.exclude(status=status).update(status=status, updated_at=timezone.now())
+    now = timezone.now()
+    changes = {"status": status, "updated_at": now}
+    if status == Article.Status.PUBLISHED:  # as Article.prepare() records it
+        changes["first_published_at"] = Coalesce("first_published_at", Value(now))
+    changed = queryset.exclude(status=status).update(**changes)
     facets.invalidate()
     return changed
 

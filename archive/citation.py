@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from archive.models import Article
+from archive.results import links_of
 
 _BIBTEX_SPECIAL = re.compile(r"([{}\\&%$#_^~])")
 
@@ -74,3 +75,91 @@ def bibtex(article: Article, archive_url: str, accessed: dt.date) -> str:
     ]
     lines.append("}")
     return "\n".join(lines)
+
+
+# -- files for reference managers: RIS and CSL-JSON ------------------------------------------
+
+
+def _name_parts(byline: str) -> tuple[str, str] | None:
+    """'Tony Reay' -> ('Reay', 'Tony'); None when the byline is not plainly a person's name."""
+    parts = byline.split()
+    if len(parts) in (2, 3) and all(p[:1].isupper() for p in parts):
+        return parts[-1], " ".join(parts[:-1])
+    return None
+
+
+def _keywords(article: Article) -> list[str]:
+    """The names of what the article is about: its organisations, people and events."""
+    return [link.name for links in links_of(article).values() for link in links]
+
+
+def _ris_value(text: str) -> str:
+    """One line: RIS has no escapes, so line breaks become spaces."""
+    return " ".join(str(text).split())
+
+
+def ris(article: Article, archive_url: str, accessed: dt.date) -> str:
+    """A RIS record (Zotero, EndNote, Mendeley): a newspaper article, or a web page when the
+    source is unknown. Links (organisations, people, events) must have been read."""
+    lines = [("TY", "NEWS" if article.source else "ELEC"), ("TI", article.title)]
+    if article.byline:
+        parts = _name_parts(article.byline)
+        lines.append(("AU", f"{parts[0]}, {parts[1]}" if parts else article.byline))
+    if article.source:
+        lines.append(("T2", article.source))
+    if article.published_date:
+        d = article.published_date
+        lines.append(("PY", f"{d.year:04d}"))
+        if article.date_precision == Article.Precision.DAY:
+            lines.append(("DA", f"{d.year:04d}/{d.month:02d}/{d.day:02d}/"))
+        elif article.date_precision == Article.Precision.MONTH:
+            lines.append(("DA", f"{d.year:04d}/{d.month:02d}//"))
+    if article.standfirst:
+        lines.append(("AB", article.standfirst))
+    if article.url:
+        lines.append(("UR", article.url))
+    lines.append(("UR", archive_url))
+    lines.append(("DB", "Reading Room"))
+    lines.append(("N1", f"Archived copy: {archive_url}"))
+    for name in _keywords(article):
+        lines.append(("KW", name))
+    lines.append(("Y2", accessed.isoformat()))
+    lines.append(("ER", ""))
+    return "\r\n".join(f"{tag}  - {_ris_value(value)}".rstrip() for tag, value in lines) + "\r\n"
+
+
+def _date_parts(article: Article) -> list[int]:
+    d = article.published_date
+    if article.date_precision == Article.Precision.YEAR:
+        return [d.year]
+    if article.date_precision == Article.Precision.MONTH:
+        return [d.year, d.month]
+    return [d.year, d.month, d.day]
+
+
+def csl(article: Article, archive_url: str, accessed: dt.date) -> dict:
+    """A CSL-JSON item (citeproc, Zotero, Pandoc): links must have been read."""
+    item: dict = {
+        "id": f"readingroom-{article.pk}",
+        "type": "article-newspaper" if article.source else "webpage",
+        "title": article.title,
+        "URL": article.url or archive_url,
+        "archive": "Reading Room",
+        "archive_location": archive_url,
+        "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
+    }
+    if article.byline:
+        parts = _name_parts(article.byline)
+        item["author"] = [
+            {"family": parts[0], "given": parts[1]} if parts else {"literal": article.byline}
+        ]
+    if article.source:
+        item["container-title"] = article.source
+    if article.published_date:
+        item["issued"] = {"date-parts": [_date_parts(article)]}
+    if article.standfirst:
+        item["abstract"] = article.standfirst
+    keywords = _keywords(article)
+    if keywords:
+        item["keyword"] = ", ".join(keywords)
+    return item

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from archive import sanitize
@@ -279,6 +280,11 @@ class ArticleQuerySet(models.QuerySet):
         """The only definition of what the public may see."""
         return self.filter(status=ArticleStatus.PUBLISHED)
 
+    def harvestable(self) -> ArticleQuerySet:
+        """What harvesters are told about: published articles, and withdrawn ones (drafts that
+        were published once), which they receive as deleted records without their content."""
+        return self.filter(Q(status=ArticleStatus.PUBLISHED) | Q(first_published_at__isnull=False))
+
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by(F("published_date").desc(nulls_last=True), "-id")
 
@@ -399,6 +405,9 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When it was first published: a draft that has one was withdrawn, which harvesters
+    # (OAI-PMH) are told as a deleted record; a draft that never was stays unknown to them.
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ArticleManager()
 
@@ -472,6 +481,8 @@ class Article(models.Model):
                 self.body_html, [self.standfirst], headlines=[self.title]
             )
         self.body_text = sanitize.html_to_text(self.body_html)
+        if self.status == self.Status.PUBLISHED and not self.first_published_at:
+            self.first_published_at = timezone.now()
         if self.published_date:
             if self.date_precision in (self.Precision.MONTH, self.Precision.YEAR):
                 self.published_date = self.published_date.replace(day=1)

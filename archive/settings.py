@@ -86,7 +86,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "archive",
 ]
 
@@ -172,6 +176,41 @@ STORAGES = {
         )
     },
 }
+
+# The read-only JSON API (archive/api.py): anonymous reads only, throttled per client on the
+# shared cache. ARCHIVE_API_RATE is requests per client, e.g. "120/minute" or "5000/day";
+# behind N proxies set ARCHIVE_API_NUM_PROXIES=N so the client is read from X-Forwarded-For.
+ARCHIVE_API_RATE = os.environ.get("ARCHIVE_API_RATE", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["archive.throttling.ClientThrottle"],
+    "NUM_PROXIES": env_int("ARCHIVE_API_NUM_PROXIES", 0) or None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "archive.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Reading Room API",
+    "DESCRIPTION": (
+        "Read-only access to the Reading Room's published articles about trade unions and "
+        "industrial disputes, and to the organisations, people and events they are about. "
+        "The article list takes the reading room's own filter parameters."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"supportedSubmitMethods": ["get"]},
+}
+
+# The OAI-PMH endpoint (archive/oai.py): how the repository names itself to harvesters.
+ARCHIVE_OAI_REPOSITORY_NAME = os.environ.get("ARCHIVE_OAI_REPOSITORY_NAME", "Reading Room")
+ARCHIVE_OAI_ADMIN_EMAIL = os.environ.get("ARCHIVE_OAI_ADMIN_EMAIL", "webmaster@localhost")
+# The namespace of record identifiers (oai:<this>:<id>); by default the request's host name.
+ARCHIVE_OAI_REPOSITORY_ID = os.environ.get("ARCHIVE_OAI_REPOSITORY_ID", "")
 
 # Largest original (HTML or text) the sanitiser and the importer accept, in bytes.
 ARCHIVE_MAX_ORIGINAL_BYTES = env_int("ARCHIVE_MAX_ORIGINAL_BYTES", 5 * 1024 * 1024)

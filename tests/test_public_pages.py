@@ -36,3 +36,29 @@ def test_demo_home_shows_all_five_articles(client, demo_corpus):
     page = client.get("/").content.decode()
     assert "Unions discuss mass strikes in protest at spending cuts" in page
     assert page.count('class="article-item"') == 5
+
+
+def test_data_page_lists_every_way_to_take_data_away(client, db):
+    from lxml import html
+
+    response = client.get("/data/")
+    assert response.status_code == 200
+    page = html.fromstring(response.content)
+    links = set(page.xpath("//main//a/@href"))
+    for target in (
+        "/articles/export.csv",
+        "/articles/export.jsonl",
+        "/articles/export.ris",
+        "/api/",
+        "/api/schema/",
+        "/api/docs/",
+        "/oai/?verb=Identify",
+        "/sitemap.xml",
+        "/robots.txt",
+    ):
+        assert target in links, target
+    assert "/data/" in page.xpath("//footer//a/@href")
+    assert "may make up to 100000 requests a minute;" in " ".join(page.text_content().split())
+    for target in links:
+        if target.startswith("/") and "export" not in target:
+            assert client.get(target).status_code == 200, target
