@@ -534,3 +534,28 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         """Minutes to read at 230 words a minute, at least one."""
         return max(1, math.ceil(self.word_count / 230))
+
+
+class SearchMatch(models.Model):
+    """An article that one search of the current request matched, with its rank (lower is a
+    better match). The rows live in a temporary table that archive.search makes on each
+    database connection, so the count, the page, the facets and the snippets of a request all
+    join one materialised match instead of searching again; Django never creates the table.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_match",
+    )
+    search_id = models.IntegerField()
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "search_match"
+
+    def __str__(self) -> str:
+        return f"search {self.search_id}: article {self.article_id}"

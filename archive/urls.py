@@ -6,6 +6,7 @@ from archive import views
 archive_patterns = [
     path("", views.home, name="home"),
     path("articles/", views.article_list, name="article_list"),
+    path("search/help/", views.search_help, name="search_help"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
