@@ -428,6 +428,13 @@ class Article(models.Model):
             models.Index(fields=["updated_at"], name="article_updated_idx"),
             # The source facet.
             models.Index(fields=["status", "source"], name="article_status_source_idx"),
+            # A search's matches are joined by id to the count, the page and the facet counts:
+            # this holds every column they filter or count on, so SQLite need not read each
+            # matching article's row, which its long text spreads over several pages.
+            models.Index(
+                fields=["id", "status", "published_date", "year", "month", "source"],
+                name="article_lookup_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ loaded with an article. archive.search.postgres owns these names. SQLite gets it
 migration 0003.
 
 SearchMatch is unmanaged: its table is a temporary one archive.search makes per connection.
+article_lookup_idx lets SQLite join many matches to the articles without reading their rows.
 """
 
 import django.db.models.deletion
@@ -72,5 +73,12 @@ class Migration(migrations.Migration):
                 ("rank", models.FloatField()),
             ],
             options={"db_table": "search_match", "managed": False},
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                fields=["id", "status", "published_date", "year", "month", "source"],
+                name="article_lookup_idx",
+            ),
         ),
     ]

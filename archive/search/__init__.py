@@ -207,8 +207,8 @@ def _fall_back(engine: Backend, cursor, result: Match) -> None:
                 cursor, result.search_id, result.query, ranked=False, limit=FALLBACK_LIMIT
             )
         result.note(
-            "This search is too broad to finish in time: showing the most recently added "
-            f"{FALLBACK_LIMIT:,} of its matches, unranked, without counts by facet. "
+            f"This search is too broad to finish in time: showing {FALLBACK_LIMIT:,} of its "
+            "matches, unranked, without counts by facet. "
             "Add a word or choose a filter to narrow it."
         )
     except SearchTimeout:

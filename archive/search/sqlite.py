@@ -29,7 +29,8 @@ TABLE = "archive_article_fts"
 COLUMNS = {"title": 10.0, "standfirst": 4.0, "byline": 4.0, "body_text": 1.0}
 SNIPPET_COLUMN = list(COLUMNS).index("body_text")
 SNIPPET_TOKENS = 32
-PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two looks at the clock
+PROGRESS_STEPS = 1000
+ANALYZE_ABOVE = 1000  # matches  # SQLite virtual-machine steps between two looks at the clock
 
 
 def term_expression(term: Term) -> str:
@@ -69,7 +70,12 @@ class SQLiteBackend(Backend):
             f"SELECT %s, rowid, {rank} FROM {TABLE} WHERE {TABLE} MATCH %s{tail}",
             [search_id, match_expression(query)],
         )
-        return cursor.rowcount
+        inserted = cursor.rowcount
+        if inserted > ANALYZE_ABOVE:
+            # Tell the planner how many rows there are, so that it joins a large match from
+            # the articles' side (their indexes), not the other way round.
+            cursor.execute(f"ANALYZE temp.{MATCH_TABLE}")
+        return inserted
 
     def snippets(self, query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
         placeholders = ", ".join(["%s"] * len(ids))
