@@ -19,6 +19,7 @@ connection's vendor; any other database is refused by a system check (checks.py)
 from __future__ import annotations
 
 import itertools
+import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -66,8 +67,9 @@ FALLBACK_LIMIT = 2_000
 FALLBACK_SECONDS = 0.1
 
 _search_ids = itertools.count(1)
-_request = itertools.count(1)
-_current_request = [0]
+_requests = itertools.count(1)
+# The request this thread is serving (a connection, and so its match table, is per thread).
+_current = threading.local()
 
 
 def backend() -> Backend:
@@ -88,8 +90,9 @@ _backends: dict[str, Backend] = {}
 
 
 def new_request(**_signal_kwargs) -> None:
-    """Forget the previous request's matches (connected to request_started in apps.py)."""
-    _current_request[0] = next(_request)
+    """Forget the previous request's matches (connected to request_started in apps.py).
+    Code that searches outside a request (a shell, a command) calls it to search afresh."""
+    _current.request = next(_requests)
 
 
 @dataclass
@@ -130,9 +133,10 @@ class _RequestState:
 
 
 def _state() -> _RequestState:
+    request = getattr(_current, "request", 0)
     state = getattr(connection, "archive_search_state", None)
-    if state is None or state.request != _current_request[0]:
-        state = _RequestState(request=_current_request[0])
+    if state is None or state.request != request:
+        state = _RequestState(request=request)
         connection.archive_search_state = state
     return state
 
