@@ -65,6 +65,8 @@ RANK_LIMIT = 20_000
 FALLBACK_LIMIT = 2_000
 # However little budget is left, the fallback gets this long.
 FALLBACK_SECONDS = 0.1
+# With less budget than this left, counts are left out without trying.
+MIN_STATEMENT_SECONDS = 0.005
 
 _search_ids = itertools.count(1)
 _requests = itertools.count(1)
@@ -233,6 +235,8 @@ class _BoundedCount:
             return len(self._result_cache)
         found = self.search_match
         try:
+            if found.budget.remaining() < MIN_STATEMENT_SECONDS:
+                raise SearchTimeout("no time left")  # without asking the database
             with backend().bounded(found.budget.remaining()):
                 return super().count()
         except SearchTimeout:
@@ -278,6 +282,8 @@ def bounded(query: SearchQuery, compute, default, what: str):
     if not found.complete:
         return default
     try:
+        if found.budget.remaining() < MIN_STATEMENT_SECONDS:
+            raise SearchTimeout("no time left")  # without asking the database
         with backend().bounded(found.budget.remaining()):
             return compute()
     except SearchTimeout:
