@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -24,3 +24,4 @@ class ArchiveConfig(AppConfig):
             )
         # Each request searches afresh (archive.search keeps one match per query per request).
         request_started.connect(search.new_request, dispatch_uid="search-new-request")
+        request_finished.connect(search.request_done, dispatch_uid="search-request-done")

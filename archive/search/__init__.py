@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import F, QuerySet
 from django.utils.safestring import SafeString
 
@@ -95,6 +95,19 @@ def new_request(**_signal_kwargs) -> None:
     """Forget the previous request's matches (connected to request_started in apps.py).
     Code that searches outside a request (a shell, a command) calls it to search afresh."""
     _current.request = next(_requests)
+
+
+def request_done(**_signal_kwargs) -> None:
+    """Empty the match table once the response is sent, so that the next request need not
+    (connected to request_finished in apps.py)."""
+    if connection.connection is None or not getattr(connection, "archive_search_rows", False):
+        return
+    try:
+        with connection.cursor() as cursor:
+            backend().clear_matches(cursor)
+        connection.archive_search_rows = False
+    except DatabaseError:
+        pass  # the table went with its transaction or connection; the next search checks again
 
 
 @dataclass
