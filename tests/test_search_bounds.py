@@ -174,3 +174,23 @@ def test_a_search_that_cannot_even_fall_back_shows_nothing_and_says_so(
 def test_no_query_of_any_length_or_syntax_fails(client, articles, query):
     response = client.get("/articles/", {"q": query})
     assert response.status_code == 200
+
+
+def test_a_search_with_too_many_matches_to_rank_lists_the_latest_added_first(
+    client, articles, monkeypatch
+):
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    response = client.get("/articles/?q=strike")
+    assert [a.slug for a, _ in response.context["results"]] == [
+        f"strike-{i}" for i in range(5, -1, -1)
+    ]
+    assert response.context["page"].paginator.count == 6
+    assert "too many to rank" in response.content.decode()
+    assert response.context["facets"]  # counted: within the budget
+
+
+def test_the_match_table_is_emptied_when_the_response_is_sent(client, articles):
+    client.get("/articles/?q=strike")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_match")
+        assert cursor.fetchone() == (0,)

@@ -58,8 +58,8 @@ __all__ = [
     "unexpanded_text",
 ]
 
-# Above this many matches a search is not ranked (ranking reads every match): the articles
-# with the words in their title come first, then the newest.
+# Above this many matches a search is not ranked (ranking reads every match): the most
+# recently added come first.
 RANK_LIMIT = 20_000
 # When the search cannot finish within its budget, it shows this many matches, unranked.
 FALLBACK_LIMIT = 2_000
