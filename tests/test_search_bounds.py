@@ -194,3 +194,21 @@ def test_the_match_table_is_emptied_when_the_response_is_sent(client, articles):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM search_match")
         assert cursor.fetchone() == (0,)
+
+
+def test_a_budget_spent_after_the_matches_went_in_still_answers(client, articles, monkeypatch):
+    """The budget ran out just after the matches were inserted (a benchmark found this 500)."""
+    engine = type(search.backend())
+    real_insert = engine.insert_matches
+
+    def insert_then_run_out(self, cursor, search_id, query, *, ranked, limit):
+        inserted = real_insert(self, cursor, search_id, query, ranked=ranked, limit=limit)
+        if limit is None:
+            raise SearchTimeout("simulated")
+        return inserted
+
+    monkeypatch.setattr(engine, "insert_matches", insert_then_run_out)
+    response = client.get("/articles/?q=strike")
+    assert response.status_code == 200
+    assert len(response.context["results"]) == 6
+    assert "too broad to finish in time" in response.content.decode()

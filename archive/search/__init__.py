@@ -204,6 +204,7 @@ def match(query: SearchQuery) -> Match:
                 result.total = engine.insert_matches(
                     cursor, result.search_id, expanded, ranked=not broad, limit=None
                 )
+            engine.describe_matches(cursor, result.total, state.budget.remaining())
             if broad:
                 result.ranked = False
                 result.note(
@@ -211,8 +212,7 @@ def match(query: SearchQuery) -> Match:
                     "by relevance: the most recently added come first."
                 )
         except SearchTimeout:
-            # A statement stopped by the budget leaves nothing behind: start again, smaller.
-            _fall_back(engine, cursor, result)
+            _fall_back(engine, cursor, result)  # start again, smaller
     state.matches[expanded.key] = result
     return result
 
@@ -220,6 +220,9 @@ def match(query: SearchQuery) -> Match:
 def _fall_back(engine: Backend, cursor, result: Match) -> None:
     """The search ran out of time: show some of its matches, unranked, or none."""
     result.ranked = result.complete = False
+    # Under a new id: the budget may have run out after some rows went in (SQLite keeps the
+    # statements of a block that finished before the one it stopped).
+    result.search_id = next(_search_ids)
     try:
         with engine.bounded(max(FALLBACK_SECONDS, result.budget.remaining())):
             result.total = engine.insert_matches(

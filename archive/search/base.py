@@ -47,6 +47,10 @@ class Backend:
         return how many."""
         raise NotImplementedError
 
+    def describe_matches(self, cursor, rows: int, seconds: float) -> None:
+        """Tell the query planner about the match table when it needs telling, within
+        `seconds` (or not at all: the matches are all there, the planner guesses)."""
+
     def snippets(self, query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
         raise NotImplementedError
 

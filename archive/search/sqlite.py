@@ -70,12 +70,19 @@ class SQLiteBackend(Backend):
             f"SELECT %s, rowid, {rank} FROM {TABLE} WHERE {TABLE} MATCH %s{tail}",
             [search_id, match_expression(query)],
         )
-        inserted = cursor.rowcount
-        if inserted > ANALYZE_ABOVE:
-            # Tell the planner how many rows there are, so that it joins a large match from
-            # the articles' side (their indexes), not the other way round.
-            cursor.execute(f"ANALYZE temp.{MATCH_TABLE}")
-        return inserted
+        return cursor.rowcount
+
+    def describe_matches(self, cursor, rows: int, seconds: float) -> None:
+        if rows <= ANALYZE_ABOVE:
+            return
+        # Tell the planner how many rows there are, so that it joins a large match from the
+        # articles' side (their indexes), not the other way round; a sample is enough.
+        try:
+            with self.bounded(seconds):
+                cursor.execute("PRAGMA analysis_limit = 1000")
+                cursor.execute(f"ANALYZE temp.{MATCH_TABLE}")
+        except SearchTimeout:
+            pass
 
     def snippets(self, query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
         placeholders = ", ".join(["%s"] * len(ids))
