@@ -112,6 +112,7 @@ def slow_database(monkeypatch):
         return real(self, seconds)
 
     monkeypatch.setattr(type(engine), "bounded", bounded)
+    monkeypatch.setattr(search, "SMALL_MATCH", 0)  # count under the budget however few match
     return calls
 
 
@@ -212,3 +213,10 @@ def test_a_budget_spent_after_the_matches_went_in_still_answers(client, articles
     assert response.status_code == 200
     assert len(response.context["results"]) == 6
     assert "too broad to finish in time" in response.content.decode()
+
+
+def test_counts_over_a_small_match_run_without_the_budgets_overhead(client, articles):
+    with CaptureQueriesContext(connection) as context:
+        client.get("/articles/?q=strike&union=pcs")
+    bounded = [q for q in context.captured_queries if "statement_timeout" in q["sql"]]
+    assert len(bounded) <= 2  # the search itself only (PostgreSQL); none on SQLite
