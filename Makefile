@@ -39,11 +39,12 @@ test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The same suite on PostgreSQL (the browser tests stay on SQLite): needs a server, e.g.
-# POSTGRES_URL=postgres://user:pass@host:5432/readingroom (the test database is made beside it).
+# The same suite on PostgreSQL, search included (the browser tests stay on SQLite): needs a
+# server, e.g. POSTGRES_URL=postgres://user:pass@host:5432/readingroom (the test database,
+# test_readingroom, is made afresh beside it). .ci/run always runs it.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/readingroom
 test-postgres: install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest --ignore=tests/browser $(PYTEST_ARGS)
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest --ignore=tests/browser --create-db $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

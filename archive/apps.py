@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -10,8 +11,9 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         # The cached whole-archive facet counts go stale when an article or its links change.
         # (Bulk updates, such as the admin's publish action, call facets.invalidate themselves.)
-        from archive import facets
+        from archive import facets, search
         from archive.models import Article, Event, Organisation, Person
+        from archive.search import checks  # noqa: F401 - registers the search backend check
 
         for model in (Article, Organisation, Person, Event):
             post_save.connect(facets.invalidate, sender=model, dispatch_uid=f"facets-{model}")
@@ -20,3 +22,6 @@ class ArchiveConfig(AppConfig):
             m2m_changed.connect(
                 facets.invalidate, sender=relation.through, dispatch_uid=f"facets-{relation}"
             )
+        # Each request searches afresh (archive.search keeps one match per query per request).
+        request_started.connect(search.new_request, dispatch_uid="search-new-request")
+        request_finished.connect(search.request_done, dispatch_uid="search-request-done")

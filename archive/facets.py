@@ -9,6 +9,7 @@ article or its links change (see `invalidate`, wired up in apps.py).
 from __future__ import annotations
 
 import calendar
+import functools
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 
+from archive import search
 from archive.filters import FACET_PARAMETERS, FILTER_PARAMETERS, SORTS, ArticleFilter, EventFilter
 from archive.models import Article, Event, Organisation
 
@@ -138,6 +140,11 @@ def _counted(
     """Counts computed once per request, and cached across requests when they cover the whole
     archive: when no filter is active but those in `ignoring`, which the counts leave out."""
     memo = filterset.__dict__.setdefault("_facet_memo", {})
+    if key not in memo and filterset.search_query:
+        # Counts over a search keep to its time budget; left out (with a note) beyond it.
+        compute = functools.partial(
+            search.bounded, filterset.search_query, compute, [], "counts by facet and year"
+        )
     if key not in memo:
         whole_archive = all(
             value in (None, "", [])

@@ -155,8 +155,14 @@ class EntityFilter(MultipleValueFilter):
 
 
 class SearchFilter(django_filters.CharFilter):
+    """Full-text search through archive.search, whose notes (a word cut short, a search too
+    broad to count) join the filter set's."""
+
     def filter(self, qs: QuerySet, value) -> QuerySet:
-        return search.matching(qs, search.parse_query(value)) if value else qs
+        if not value:
+            return qs
+        notes = getattr(getattr(self, "parent", None), "notes", None)
+        return search.matching(qs, search.parse_query(value), notes)
 
 
 class PeriodFilter(django_filters.Filter):
@@ -311,8 +317,8 @@ class ArticleFilter(django_filters.FilterSet):
     def ordered(self) -> QuerySet:
         sort = self.sort
         if sort == "relevance":
-            # by_relevance does the matching itself, joined to its ranking.
-            return search.by_relevance(self.filtered(without=["q"]), self.search_query)
+            # The search's own order: how it ranks is archive.search's business.
+            return search.by_relevance(self.filtered(without=["q"]), self.search_query, self.notes)
         if sort == "oldest":
             return self.qs.order_by(F("published_date").asc(nulls_last=True), "id")
         return self.qs.newest_first()

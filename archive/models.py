@@ -437,6 +437,13 @@ class Article(models.Model):
             models.Index(fields=["updated_at"], name="article_updated_idx"),
             # The source facet.
             models.Index(fields=["status", "source"], name="article_status_source_idx"),
+            # A search's matches are joined by id to the count, the page and the facet counts:
+            # this holds every column they filter or count on, so SQLite need not read each
+            # matching article's row, which its long text spreads over several pages.
+            models.Index(
+                fields=["id", "status", "published_date", "year", "month", "source"],
+                name="article_lookup_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -545,3 +552,28 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         """Minutes to read at 230 words a minute, at least one."""
         return max(1, math.ceil(self.word_count / 230))
+
+
+class SearchMatch(models.Model):
+    """An article that one search of the current request matched, with its rank (lower is a
+    better match). The rows live in a temporary table that archive.search makes on each
+    database connection, so the count, the page, the facets and the snippets of a request all
+    join one materialised match instead of searching again; Django never creates the table.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_match",
+    )
+    search_id = models.IntegerField()
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "search_match"
+
+    def __str__(self) -> str:
+        return f"search {self.search_id}: article {self.article_id}"

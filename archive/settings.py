@@ -134,8 +134,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Readers never wait for a writer (WAL), commits skip most disk syncs (safe with WAL), and a
     # writer takes its lock up front instead of failing half-way when another process writes.
+    # Temporary tables (the search's match table) stay in memory.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA temp_store=MEMORY;",
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -216,6 +218,10 @@ ARCHIVE_OAI_REPOSITORY_ID = os.environ.get("ARCHIVE_OAI_REPOSITORY_ID", "")
 ARCHIVE_MAX_ORIGINAL_BYTES = env_int("ARCHIVE_MAX_ORIGINAL_BYTES", 5 * 1024 * 1024)
 # Files one upload to the admin's "Import articles" page may hold (Django's default is 100).
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("ARCHIVE_MAX_UPLOAD_FILES", 1000)
+
+# The time one request may spend searching (matching, counting, counts by facet), in ms. A
+# search that needs longer answers at once with what it could compute, and says what it left out.
+ARCHIVE_SEARCH_BUDGET_MS = env_int("ARCHIVE_SEARCH_BUDGET_MS", 300)
 
 # Security headers. DJANGO_HTTPS (default: on when DEBUG is off) turns on the HTTPS-only ones.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

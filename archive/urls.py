@@ -11,6 +11,7 @@ archive_patterns = [
     path("articles/", data_views.list_formats(views.article_list), name="article_list"),
     path("articles/feed/", feeds.ArticleListFeed(), name="feed"),
     path("articles/export.<str:fmt>", data_views.export_results, name="export"),
+    path("search/help/", views.search_help, name="search_help"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path(
         "articles/<slug:slug>/cite.<str:fmt>",

@@ -71,6 +71,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     page = _page(request, filterset.ordered(), notes)
     query = filterset.search_query
     snippets = search.snippets(query, [article.pk for article in page])
+    # Names the search widened to their other names, each with a link to search without.
+    expansions = [
+        (expansion, facets.replaced(state, q=[search.unexpanded_text(query)]))
+        for expansion in search.expansions(query)
+    ]
     results = [(article, snippets.get(article.pk)) for article in page]
     chips = facets.chips(filterset, state, entities)
     sort_state = {k: v for k, v in state.items() if k != "sort"}
@@ -94,10 +99,20 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "sorts": sorts,
         "sort": filterset.sort,
         "notes": notes,
+        "expansions": expansions,
         "state": state,
         "search_keeps": {k: v for k, v in state.items() if k not in ("q", "sort", "all")},
     }
     return render(request, "archive/article_list.html", context)
+
+
+def search_help(request: HttpRequest) -> HttpResponse:
+    context = {
+        "max_terms": search.MAX_TERMS,
+        "min_prefix": search.MIN_PREFIX,
+        "budget_ms": search.budget_milliseconds(),
+    }
+    return render(request, "archive/search_help.html", context)
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:

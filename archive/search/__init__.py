@@ -1,0 +1,321 @@
+"""Full-text search of articles: one interface, one backend per database.
+
+- `parse_query(text)` -> `SearchQuery`: the reader's words, "phrases", OR, -word and word*, as
+  query objects free of any database's syntax (query.py). Never an error.
+- `matching(queryset, query, notes=None)` -> the articles of `queryset` that match. The first
+  call for a query in a request runs the search once, under the request's time budget, into a
+  temporary table (one row per matching article, with its rank); every later call of the
+  request (the count, the page, each facet count) joins that table instead of searching again.
+- `by_relevance(queryset, query)` -> the same, best match first, then newest.
+- `snippets(query, ids)` -> {article id: an extract of its text, the matches in <mark>}.
+- `bounded(query, compute, default, what)` -> compute() under what is left of the budget, or
+  `default` with a note saying `what` was left out.
+- `expansions(query)` -> the names the search widened (aliases.py), for the note about them.
+
+The backend (sqlite.py: FTS5; postgres.py: tsvector and GIN) is chosen once from the
+connection's vendor; any other database is refused by a system check (checks.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import F, QuerySet
+from django.utils.safestring import SafeString
+
+from archive.search import aliases
+from archive.search.base import Backend, Budget, SearchTimeout
+from archive.search.query import (
+    MAX_QUERY_LENGTH,
+    MAX_TERMS,
+    MIN_PREFIX,
+    Expansion,
+    SearchQuery,
+    Term,
+    parse_query,
+)
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "MAX_TERMS",
+    "MIN_PREFIX",
+    "Expansion",
+    "SearchQuery",
+    "SearchTimeout",
+    "Term",
+    "backend",
+    "bounded",
+    "budget_milliseconds",
+    "by_relevance",
+    "expansions",
+    "matching",
+    "parse_query",
+    "snippets",
+    "unexpanded_text",
+]
+
+# Above this many matches a search is not ranked (ranking reads every match): the most
+# recently added come first.
+RANK_LIMIT = 20_000
+# When the search cannot finish within its budget, it shows this many matches, unranked.
+FALLBACK_LIMIT = 2_000
+# However little budget is left, the fallback gets this long.
+FALLBACK_SECONDS = 0.1
+# With less budget than this left, counts are left out without trying.
+MIN_STATEMENT_SECONDS = 0.005
+# Counting over a match of at most this many articles is never slow: it runs unbounded,
+# sparing PostgreSQL the transaction and SET LOCAL round trips of a bounded statement.
+SMALL_MATCH = 5_000
+
+_search_ids = itertools.count(1)
+_requests = itertools.count(1)
+# The request this thread is serving (a connection, and so its match table, is per thread).
+_current = threading.local()
+
+
+def backend() -> Backend:
+    """The backend for the default database, made once per vendor."""
+    vendor = connection.vendor
+    if vendor not in _backends:
+        from archive.search.postgres import PostgresBackend
+        from archive.search.sqlite import SQLiteBackend
+
+        known = {b.vendor: b for b in (SQLiteBackend, PostgresBackend)}
+        if vendor not in known:
+            raise RuntimeError(f"Search has no backend for {vendor} (see archive/search/).")
+        _backends[vendor] = known[vendor]()
+    return _backends[vendor]
+
+
+_backends: dict[str, Backend] = {}
+
+
+def new_request(**_signal_kwargs) -> None:
+    """Forget the previous request's matches (connected to request_started in apps.py).
+    Code that searches outside a request (a shell, a command) calls it to search afresh."""
+    _current.request = next(_requests)
+
+
+def request_done(**_signal_kwargs) -> None:
+    """Empty the match table once the response is sent, so that the next request need not
+    (connected to request_finished in apps.py)."""
+    if connection.connection is None or not getattr(connection, "archive_search_rows", False):
+        return
+    try:
+        with connection.cursor() as cursor:
+            backend().clear_matches(cursor)
+        connection.archive_search_rows = False
+    except DatabaseError:
+        pass  # the table went with its transaction or connection; the next search checks again
+
+
+@dataclass
+class Match:
+    """One search of one request, materialised in the match table under `search_id`."""
+
+    search_id: int
+    query: SearchQuery  # with its names expanded
+    budget: Budget
+    total: int = 0  # rows in the match table (every status, before other filters)
+    ranked: bool = True
+    complete: bool = True
+    notes: list[str] = field(default_factory=list)
+    sinks: list[list[str]] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+        for sink in self.sinks:
+            if text not in sink:
+                sink.append(text)
+
+    def attach(self, sink: list[str] | None) -> None:
+        if sink is None or any(s is sink for s in self.sinks):
+            return
+        self.sinks.append(sink)
+        for text in self.notes:
+            if text not in sink:
+                sink.append(text)
+
+
+@dataclass
+class _RequestState:
+    request: int
+    budget: Budget | None = None
+    matches: dict = field(default_factory=dict)
+    expanded: dict = field(default_factory=dict)
+
+
+def _state() -> _RequestState:
+    request = getattr(_current, "request", 0)
+    state = getattr(connection, "archive_search_state", None)
+    if state is None or state.request != request:
+        state = _RequestState(request=request)
+        connection.archive_search_state = state
+    return state
+
+
+def _expanded(query: SearchQuery) -> SearchQuery:
+    state = _state()
+    if query.key not in state.expanded:
+        state.expanded[query.key] = aliases.expand(query)
+    return state.expanded[query.key]
+
+
+def expansions(query: SearchQuery) -> tuple[Expansion, ...]:
+    return _expanded(query).expansions if query else ()
+
+
+def budget_milliseconds() -> int:
+    return settings.ARCHIVE_SEARCH_BUDGET_MS
+
+
+def _budget_seconds() -> float:
+    return budget_milliseconds() / 1000
+
+
+def unexpanded_text(query: SearchQuery) -> str:
+    """The query as a reader would type it to search the names they typed alone."""
+    return _expanded(query).unexpanded_text()
+
+
+def match(query: SearchQuery) -> Match:
+    """The request's match for `query`: searched the first time, remembered after."""
+    expanded = _expanded(query)
+    state = _state()
+    if expanded.key in state.matches:
+        return state.matches[expanded.key]
+    engine = backend()
+    if state.budget is None:
+        state.budget = Budget(_budget_seconds())
+    result = Match(search_id=next(_search_ids), query=expanded, budget=state.budget)
+    for text in query.notes:
+        result.note(text)
+    with connection.cursor() as cursor:
+        engine.create_match_table(cursor)
+        if getattr(connection, "archive_search_rows", False) and not state.matches:
+            engine.clear_matches(cursor)  # the first search of a request drops older rows
+        connection.archive_search_rows = True
+        try:
+            # Ranked, unless there are too many matches to rank (ranking reads every match).
+            with engine.bounded(state.budget.remaining()):
+                broad = engine.count_matches(cursor, expanded, RANK_LIMIT + 1) > RANK_LIMIT
+                result.total = engine.insert_matches(
+                    cursor, result.search_id, expanded, ranked=not broad, limit=None
+                )
+            engine.describe_matches(cursor, result.total, state.budget.remaining())
+            if broad:
+                result.ranked = False
+                result.note(
+                    f"This search matches more than {RANK_LIMIT:,} articles, too many to rank "
+                    "by relevance: the most recently added come first."
+                )
+        except SearchTimeout:
+            _fall_back(engine, cursor, result)  # start again, smaller
+    state.matches[expanded.key] = result
+    return result
+
+
+def _fall_back(engine: Backend, cursor, result: Match) -> None:
+    """The search ran out of time: show some of its matches, unranked, or none."""
+    result.ranked = result.complete = False
+    # Under a new id: the budget may have run out after some rows went in (SQLite keeps the
+    # statements of a block that finished before the one it stopped).
+    result.search_id = next(_search_ids)
+    try:
+        with engine.bounded(max(FALLBACK_SECONDS, result.budget.remaining())):
+            result.total = engine.insert_matches(
+                cursor, result.search_id, result.query, ranked=False, limit=FALLBACK_LIMIT
+            )
+        result.note(
+            f"This search is too broad to finish in time: showing {FALLBACK_LIMIT:,} of its "
+            "matches, unranked, without counts by facet. "
+            "Add a word or choose a filter to narrow it."
+        )
+    except SearchTimeout:
+        result.total = 0
+        result.note(
+            "This search is too broad to finish in time, so it shows nothing. "
+            "Add a word or choose a filter to narrow it."
+        )
+
+
+class _BoundedCount:
+    """A queryset of search results whose count() keeps to the search's time budget."""
+
+    search_match: Match
+
+    def count(self) -> int:
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        found = self.search_match
+        if found.complete and found.total <= SMALL_MATCH:
+            return super().count()
+        try:
+            if found.budget.remaining() < MIN_STATEMENT_SECONDS:
+                raise SearchTimeout("no time left")  # without asking the database
+            with backend().bounded(found.budget.remaining()):
+                return super().count()
+        except SearchTimeout:
+            found.note(
+                f"Too many matches to count in time: at most {found.total:,} articles "
+                "(the page count is an estimate)."
+            )
+            return found.total
+
+
+def matching(queryset: QuerySet, query: SearchQuery, notes: list[str] | None = None) -> QuerySet:
+    """The articles of `queryset` that match `query` (all of them for an empty query)."""
+    if not query:
+        return queryset
+    found = match(query)
+    found.attach(notes)
+    results = queryset.filter(search_match__search_id=found.search_id)
+    results.__class__ = type(
+        "SearchResults", (_BoundedCount, queryset.__class__), {"search_match": found}
+    )
+    return results
+
+
+def by_relevance(queryset: QuerySet, query: SearchQuery, notes: list[str] | None = None):
+    """The matching articles, best match first, then newest (newest first with no query)."""
+    if not query:
+        return queryset.order_by(F("published_date").desc(nulls_last=True), "-id")
+    results = matching(queryset, query, notes)
+    if not results.search_match.ranked:  # too many to rank: the most recently added first
+        return results.order_by("-search_match__article_id")
+    return results.order_by("search_match__rank", F("published_date").desc(nulls_last=True), "-id")
+
+
+def bounded(query: SearchQuery, compute, default, what: str):
+    """compute() under what remains of the search's time budget; `default`, with a note
+    saying `what` was left out, when it would take longer (or the search was cut short)."""
+    if not query:
+        return compute()
+    found = match(query)
+    left_out = (
+        f"Left out to answer in time: {what}. Add a word or choose a filter to narrow the search."
+    )
+    if not found.complete:
+        return default
+    if found.total <= SMALL_MATCH:
+        return compute()
+    try:
+        if found.budget.remaining() < MIN_STATEMENT_SECONDS:
+            raise SearchTimeout("no time left")  # without asking the database
+        with backend().bounded(found.budget.remaining()):
+            return compute()
+    except SearchTimeout:
+        found.note(left_out)
+        return default
+
+
+def snippets(query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
+    """A short extract of each article's text around its matches, the matches in <mark>."""
+    if not query or not ids:
+        return {}
+    return backend().snippets(_expanded(query), list(ids))
