@@ -50,7 +50,7 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0004_article_updated_index_and_date_messages")]
+    dependencies = [("archive", "0005_article_first_published_at")]
 
     operations = [
         UnaccentExtension(),  # does nothing on other databases
