@@ -12,6 +12,16 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _match_table_of_a_fresh_request():
+    """Each test starts as a new request would: a search one test ran outside a request (whose
+    rows its rolled-back transaction took away) leaves nothing for the next test to empty."""
+    yield
+    from django.db import connection
+
+    connection.archive_search_rows = False
+
+
 @pytest.fixture
 def pcs(db):
     return Organisation.objects.create(
