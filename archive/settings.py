@@ -7,6 +7,7 @@ DJANGO_ENV_FILE naming it (the make targets do): whatever lies in a checkout, a 
 without it gets none of the development settings.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "csp",
+    "axes",
     "archive",
 ]
 
@@ -115,7 +117,31 @@ MIDDLEWARE = [
     "archive.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Failed sign-ins are counted per account and per address (django-axes, in the database that
+# every app server shares). After ARCHIVE_LOGIN_FAILURE_LIMIT failures either is locked out
+# for ARCHIVE_LOGIN_LOCKOUT_MINUTES: the lockout is checked before any password is hashed, and
+# attempts while locked out change nothing (so a flood costs neither hashing nor writes). Each
+# failure and each lockout is logged (logger "axes"). `manage.py axes_reset_username NAME` or
+# `axes_reset_ip ADDRESS` lifts a lockout early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("ARCHIVE_LOGIN_THROTTLING", True)
+AXES_FAILURE_LIMIT = env_int("ARCHIVE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ARCHIVE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "archive.signin.locked_out"
+# The client's address: REMOTE_ADDR, or behind ARCHIVE_TRUSTED_PROXIES proxies (each adding to
+# X-Forwarded-For) the address the outermost of them saw.
+ARCHIVE_TRUSTED_PROXIES = env_int("ARCHIVE_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "archive.signin.client_ip"
 
 ROOT_URLCONF = "archive.urls"
 WSGI_APPLICATION = "archive.wsgi.application"
