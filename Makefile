@@ -33,7 +33,10 @@ migrate: install
 demo: migrate
 	$(LOCAL) $(BIN)/python manage.py loaddata fixtures/demo.json
 
+# The server and, beside it, the worker that runs the admin's imports (stopped with the server).
 run: demo
+	$(LOCAL) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(LOCAL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Create (or reset the password of) an editor account for the admin.

@@ -4,13 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from archive import facets, sanitize
-from archive.admin_import import import_view
+from archive.admin_import import import_urls
 from archive.models import Article, Event, Organisation, Person, Role
 
 admin.site.site_header = "Reading Room: editors"
@@ -158,8 +157,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         """The "Import articles" page, reached from the list's button (its change_list.html)."""
-        import_page = self.admin_site.admin_view(lambda request: import_view(self, request))
-        return [path("import/", import_page, name="archive_article_import"), *super().get_urls()]
+        return [*import_urls(self), *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         """The original is kept exactly as received: it can be given once, never edited."""

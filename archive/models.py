@@ -534,3 +534,7 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         """Minutes to read at 230 words a minute, at least one."""
         return max(1, math.ceil(self.word_count / 230))
+
+
+# The admin's uploads waiting for (or read by) the import task.
+from archive.import_batches import ImportBatch, ImportFile  # noqa: E402, F401

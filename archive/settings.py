@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "archive",
 ]
 
@@ -219,6 +221,20 @@ STORAGES = {
 ARCHIVE_MAX_ORIGINAL_BYTES = env_int("ARCHIVE_MAX_ORIGINAL_BYTES", 5 * 1024 * 1024)
 # Files one upload to the admin's "Import articles" page may hold (Django's default is 100).
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("ARCHIVE_MAX_UPLOAD_FILES", 1000)
+
+# Background tasks (django-tasks, the backport of Django 6's tasks framework): the admin's
+# imports run in a worker, `manage.py db_worker`, which `make run` starts beside the server.
+# The database backend needs no other service; ARCHIVE_TASKS_BACKEND may name another.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("ARCHIVE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# What one file of an admin import may cost to read (decode, extract, clean), checked in a
+# separate process before it is imported: over either budget it is refused with the reason.
+ARCHIVE_IMPORT_FILE_SECONDS = env_int("ARCHIVE_IMPORT_FILE_SECONDS", 30)
+ARCHIVE_IMPORT_FILE_MEMORY_MB = env_int("ARCHIVE_IMPORT_FILE_MEMORY_MB", 512)
 
 # Request bodies (archive.middleware.RequestBodyLimitMiddleware refuses larger ones with 413
 # before reading them): small for everyone; an article's original and body (each up to the

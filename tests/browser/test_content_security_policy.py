@@ -7,6 +7,7 @@ broke the policy (an inline style, an inline handler, a script from elsewhere) f
 
 import pytest
 
+from archive.import_batches import ImportBatch
 from archive.models import Article, Event, Organisation, Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,6 +81,7 @@ def test_the_admin_pages_editors_use_run_under_the_policy(watched, django_user_m
         username="csp-editor", password="a-long-browser-password"
     )
     article = Article.objects.first()
+    batch = ImportBatch.objects.create(created_by="csp-editor", total=1)
     person = Person.objects.filter(roles__isnull=False).first() or Person.objects.first()
 
     watched.visit("/admin/login/")
@@ -94,6 +96,7 @@ def test_the_admin_pages_editors_use_run_under_the_policy(watched, django_user_m
         "/admin/archive/article/",
         "/admin/archive/article/?status__exact=published&q=strike",
         "/admin/archive/article/import/",
+        batch.get_absolute_url(),  # the progress page (it reloads itself)
         "/admin/archive/organisation/",
         "/admin/archive/event/add/",
         f"/admin/archive/person/{person.pk}/change/",
