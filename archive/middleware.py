@@ -35,10 +35,14 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         length = _declared_length(request)
-        importing = _is_import_page(request)
-        limit = _limit(request, importing)
-        if length is None or length > limit:
-            return _refuse(request, length, limit)
+        if length is None:
+            return _refuse(request, None, 0)
+        # Who is signed in is looked up only where it matters: a large body, or the import page.
+        importing = request.path == reverse("admin:archive_article_import") and _may_import(request)
+        if length > settings.ARCHIVE_MAX_REQUEST_BYTES:
+            limit = _limit(request, importing)
+            if length > limit:
+                return _refuse(request, length, limit)
         if not importing:
             request.upload_handlers = [SkipFiles(request)]
         return self.get_response(request)
@@ -70,11 +74,10 @@ def _declared_length(request: HttpRequest) -> int | None:
     return length if length >= 0 else None
 
 
-def _is_import_page(request: HttpRequest) -> bool:
+def _may_import(request: HttpRequest) -> bool:
     user = request.user
     return (
-        request.path == reverse("admin:archive_article_import")
-        and user.is_authenticated
+        user.is_authenticated
         and user.is_active
         and user.is_staff
         and user.has_perm("archive.add_article")
