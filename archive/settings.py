@@ -235,6 +235,9 @@ TASKS = {
 # separate process before it is imported: over either budget it is refused with the reason.
 ARCHIVE_IMPORT_FILE_SECONDS = env_int("ARCHIVE_IMPORT_FILE_SECONDS", 30)
 ARCHIVE_IMPORT_FILE_MEMORY_MB = env_int("ARCHIVE_IMPORT_FILE_MEMORY_MB", 512)
+# Files smaller than this skip the trial (it costs a process and a second reading, and the
+# sanitiser reads a small file in linear time); 0 tries every file.
+ARCHIVE_IMPORT_TRIAL_BYTES = env_int("ARCHIVE_IMPORT_TRIAL_BYTES", 64 * 1024)
 
 # Request bodies (archive.middleware.RequestBodyLimitMiddleware refuses larger ones with 413
 # before reading them): small for everyone; an article's original and body (each up to the

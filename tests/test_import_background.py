@@ -95,7 +95,7 @@ def test_a_task_run_again_goes_on_with_the_files_not_yet_done(editor_client):
     assert Article.objects.count() == 1
 
 
-@override_settings(ARCHIVE_IMPORT_FILE_SECONDS=0)
+@override_settings(ARCHIVE_IMPORT_FILE_SECONDS=0, ARCHIVE_IMPORT_TRIAL_BYTES=0)
 def test_a_file_over_the_time_budget_is_refused_with_its_reason_and_nothing_written():
     batch = _batch(("slow.html", b"<h1>Slow</h1><p>" + b"Strike! " * 1000 + b"</p>"))
 
@@ -113,7 +113,7 @@ def test_a_file_over_the_memory_budget_is_refused_and_the_batch_goes_on():
     small = b"Pay deal\n\nThe union accepted the pay offer."
     batch = _batch(("big.html", big), ("small.txt", small))
 
-    with override_settings(ARCHIVE_IMPORT_FILE_MEMORY_MB=1):
+    with override_settings(ARCHIVE_IMPORT_FILE_MEMORY_MB=1, ARCHIVE_IMPORT_TRIAL_BYTES=1024):
         import_batch.call(batch.pk)
 
     big_outcome, small_outcome = batch.report().outcomes
@@ -123,6 +123,7 @@ def test_a_file_over_the_memory_budget_is_refused_and_the_batch_goes_on():
     assert list(Article.objects.values_list("title", flat=True)) == ["Pay deal"]
 
 
+@override_settings(ARCHIVE_IMPORT_TRIAL_BYTES=0)
 def test_files_within_the_budgets_are_imported_as_usual():
     batch = _batch(("pay.txt", b"Pay deal\n\nThe union accepted the pay offer."))
 
@@ -154,3 +155,15 @@ def test_staff_without_permission_to_add_articles_cannot_see_an_import(client, d
     client.force_login(user)
 
     assert client.get(batch.get_absolute_url()).status_code == 403
+
+
+@override_settings(ARCHIVE_IMPORT_FILE_SECONDS=0, ARCHIVE_IMPORT_TRIAL_BYTES=1024)
+def test_only_files_of_the_trial_size_or_more_are_tried_first():
+    paragraph = b"<p>" + b"Members voted to strike over pay and pensions. " * 20 + b"</p>"
+    batch = _batch(("small.txt", b"Pay deal\n\nAccepted."), ("large.html", paragraph * 3))
+
+    import_batch.call(batch.pk)
+
+    small, large = batch.report().outcomes
+    assert small.outcome == "imported"  # not tried: a zero-second budget would refuse it
+    assert large.outcome == "refused" and "takes too long" in large.reason
