@@ -6,13 +6,18 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# The make targets are where local settings apply: they read the checkout's .env (DEBUG on).
+# Nothing else does unless asked with DJANGO_ENV_FILE, so a server never runs with them by
+# accident.
+LOCAL := DJANGO_ENV_FILE=.env
+
 .PHONY: install run test test-postgres lint migrate demo editor clean
 
 install: $(STAMP) .env
 
-# Local settings for manage.py in this checkout (git ignores it; production has none).
+# Local settings for the make targets in this checkout (git ignores it; production has none).
 .env:
-	printf '# Local development settings, read by archive/settings.py.\nDJANGO_DEBUG=1\n' > .env
+	printf '# Local development settings, read where DJANGO_ENV_FILE=.env asks for them.\nDJANGO_DEBUG=1\n' > .env
 
 # Reinstall whenever the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -22,18 +27,21 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 migrate: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	$(LOCAL) $(BIN)/python manage.py migrate --noinput
 
 # Loading the demo twice changes nothing: every fixture object has a natural key.
 demo: migrate
-	DJANGO_DEBUG=1 $(BIN)/python manage.py loaddata fixtures/demo.json
+	$(LOCAL) $(BIN)/python manage.py loaddata fixtures/demo.json
 
+# The server and, beside it, the worker that runs the admin's imports (stopped with the server).
 run: demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(LOCAL) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(LOCAL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Create (or reset the password of) an editor account for the admin.
 editor: migrate
-	DJANGO_DEBUG=1 $(BIN)/python manage.py create_editor $(if $(USERNAME),$(USERNAME),editor)
+	$(LOCAL) $(BIN)/python manage.py create_editor $(if $(USERNAME),$(USERNAME),editor)
 
 test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run

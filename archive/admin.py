@@ -5,13 +5,12 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from archive import facets, sanitize
-from archive.admin_import import import_view
+from archive.admin_import import import_urls
 from archive.models import Article, Event, Organisation, Person, Role
 
 admin.site.site_header = "Reading Room: editors"
@@ -34,8 +33,10 @@ class ArticleAdminForm(forms.ModelForm):
         }
 
     def clean(self):
-        """Refuse, with the sanitiser's reason, an original or body it cannot clean."""
+        """Refuse, with the sanitiser's reason, an original or body it cannot clean, and a
+        save that would leave the article without text (as the importer refuses such a file)."""
         cleaned = super().clean()
+        texts = {}
         for field, fmt in (
             ("original", cleaned.get("original_format") or Article.Format.HTML),
             ("body_html", Article.Format.HTML),
@@ -43,10 +44,37 @@ class ArticleAdminForm(forms.ModelForm):
             value = cleaned.get(field)
             if field in self.fields and value:
                 try:
-                    sanitize.sanitize(value, fmt)
+                    result = sanitize.sanitize(value, fmt)
                 except sanitize.SanitizeError as error:
                     self.add_error(field, str(error))
+                else:
+                    # A body's h1 stays in it as a heading; an original's becomes the title.
+                    kept = result.title if field == "body_html" else ""
+                    texts[field] = kept + sanitize.html_to_text(result.body_html)
+        if "body_html" in self.fields and not self.has_error("body_html"):
+            # The body is made from the original when it is left empty (Article.prepare).
+            body = cleaned.get("body_html") or ""
+            if body.strip():
+                empty = "body_html" in texts and not texts["body_html"]
+            elif "original" in texts:
+                empty = not texts["original"]
+            else:
+                original = cleaned.get("original", self.instance.original) or ""
+                fmt = cleaned.get("original_format") or self.instance.original_format
+                empty = not self.has_error("original") and not _text_of(original, fmt)
+            if empty:
+                self.add_error(
+                    "body_html",
+                    "No text left after cleaning: an article needs a body readers can read.",
+                )
         return cleaned
+
+
+def _text_of(source: str, fmt: str) -> str:
+    try:
+        return sanitize.html_to_text(sanitize.sanitize(source, fmt or "html").body_html)
+    except sanitize.SanitizeError:
+        return ""
 
 
 def _set_status(queryset: QuerySet, status: str) -> int:
@@ -134,8 +162,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         """The "Import articles" page, reached from the list's button (its change_list.html)."""
-        import_page = self.admin_site.admin_view(lambda request: import_view(self, request))
-        return [path("import/", import_page, name="archive_article_import"), *super().get_urls()]
+        return [*import_urls(self), *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         """The original is kept exactly as received: it can be given once, never edited."""

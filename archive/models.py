@@ -577,3 +577,7 @@ class SearchMatch(models.Model):
 
     def __str__(self) -> str:
         return f"search {self.search_id}: article {self.article_id}"
+
+
+# The admin's uploads waiting for (or read by) the import task.
+from archive.import_batches import ImportBatch, ImportFile  # noqa: E402, F401

@@ -12,6 +12,8 @@ output must come back unchanged when cleaned again). The steps for HTML:
    sub-headings, quotations, lists, emphasis and links. Presentational wrappers are unwrapped;
    head, scripts, styles, embedded content and forms are dropped with their contents; images
    leave their alt text (or, in a figure, their caption). The first ``h1`` becomes the title.
+   SVG and MathML are unwrapped like unknown elements, keeping their text as text: an unclosed
+   ``<math>`` or ``<svg>`` holds everything after it, which must never be lost with it.
 4. Pass the result through bleach with the allowlists below, as a second, independent gate.
 
 Plain text becomes escaped paragraphs and goes through the same steps 3 and 4.
@@ -59,6 +61,9 @@ BLOCK_WRAPPER_TAGS = frozenset(
         "tfoot tr td th dl dt dd hr pre listing li marquee"
     ).split()
 )
+# SVG and MathML elements dropped with their contents (by local name): scripts, styles and the
+# like, and an SVG's hidden title, description and metadata (an icon's "Share" is not text).
+FOREIGN_DROPPED_TAGS = DROPPED_TAGS | frozenset({"title", "desc", "metadata"})
 PREFORMATTED_TAGS = frozenset({"pre", "listing"})
 _BLOCK_OUTPUT_TAGS = frozenset({"p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li"})
 
@@ -297,8 +302,12 @@ class _Builder:
 
     def walk(self, element) -> None:
         tag = element.tag
-        if not isinstance(tag, str) or tag.startswith("{") or tag in DROPPED_TAGS:
-            return  # comments, SVG and MathML, and everything dropped with its contents
+        if not isinstance(tag, str) or tag in DROPPED_TAGS:
+            return  # comments, and everything dropped with its contents
+        if tag.startswith("{"):  # SVG or MathML: keep the text, never the markup
+            if tag.rsplit("}", 1)[-1].lower() not in FOREIGN_DROPPED_TAGS:
+                self.walk_children(element)
+            return
         if tag in INLINE_TAGS:
             self.walk_inline(tag, {}, element)
         elif tag == "a":

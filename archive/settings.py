@@ -1,14 +1,18 @@
 """Reading Room settings, read from environment variables with safe defaults.
 
-Local work needs nothing set: SQLite in the checkout, DEBUG off unless DJANGO_DEBUG=1.
-Production sets DJANGO_SECRET_KEY, DATABASE_URL (postgres://...) and DJANGO_ALLOWED_HOSTS, and
-gets secure cookies, HSTS and an HTTPS redirect unless DJANGO_HTTPS=0.
+DEBUG is off unless DJANGO_DEBUG=1. Production sets DJANGO_SECRET_KEY, DATABASE_URL
+(postgres://...) and DJANGO_ALLOWED_HOSTS, and gets secure cookies, HSTS and an HTTPS redirect
+unless DJANGO_HTTPS=0. A local `.env` file is read only by processes started with
+DJANGO_ENV_FILE naming it (the make targets do): whatever lies in a checkout, a server started
+without it gets none of the development settings.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,29 +54,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def load_env_file(path: str) -> None:
     """KEY=value lines of a local, untracked .env file, for variables the environment lacks.
 
-    `make install` writes one with DJANGO_DEBUG=1 in a developer's checkout, so manage.py works
-    there as `make run` does. Production sets real environment variables and has no .env.
+    `make install` writes one with DJANGO_DEBUG=1 in a developer's checkout; the make targets
+    (and a developer who asks, with DJANGO_ENV_FILE=.env) read it. A file named but missing is
+    an error: a developer who asks for local settings must not get production ones silently.
     """
-    if not path or not Path(path).is_file():
+    if not path:
         return
+    if not Path(path).is_file():
+        raise ImproperlyConfigured(f"DJANGO_ENV_FILE={path!r}: no such file.")
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         key, sep, value = line.strip().partition("=")
         if sep and key and not key.startswith("#"):
             os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
-load_env_file(os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env")))
+load_env_file(os.environ.get("DJANGO_ENV_FILE", ""))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DEBUG is off. For local work run "
-            "`make install`, which writes DJANGO_DEBUG=1 to the checkout's .env file."
+            "DJANGO_SECRET_KEY must be set when DEBUG is off. For local work use the make "
+            "targets, or run manage.py with DJANGO_ENV_FILE=.env (written by `make install`)."
         )
-    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG and SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is a development key: set a secret one.")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -91,19 +102,52 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "archive",
 ]
 
+# The security headers come first, so that every response gets them: static files, refusals
+# and error pages too. Request bodies are measured (and refused when too large for who sends
+# them where) before anything reads them.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.middleware.RequestBodyLimitMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Failed sign-ins are counted per account and per address (django-axes, in the database that
+# every app server shares). After ARCHIVE_LOGIN_FAILURE_LIMIT failures either is locked out
+# for ARCHIVE_LOGIN_LOCKOUT_MINUTES: the lockout is checked before any password is hashed, and
+# attempts while locked out change nothing (so a flood costs neither hashing nor writes). Each
+# failure and each lockout is logged (logger "axes"). `manage.py axes_reset_username NAME` or
+# `axes_reset_ip ADDRESS` lifts a lockout early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("ARCHIVE_LOGIN_THROTTLING", True)
+AXES_FAILURE_LIMIT = env_int("ARCHIVE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ARCHIVE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "archive.signin.locked_out"
+# The client's address: REMOTE_ADDR, or behind ARCHIVE_TRUSTED_PROXIES proxies (each adding to
+# X-Forwarded-For) the address the outermost of them saw.
+ARCHIVE_TRUSTED_PROXIES = env_int("ARCHIVE_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "archive.signin.client_ip"
 
 ROOT_URLCONF = "archive.urls"
 WSGI_APPLICATION = "archive.wsgi.application"
@@ -222,6 +266,34 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("ARCHIVE_MAX_UPLOAD_FILES", 1000)
 # The time one request may spend searching (matching, counting, counts by facet), in ms. A
 # search that needs longer answers at once with what it could compute, and says what it left out.
 ARCHIVE_SEARCH_BUDGET_MS = env_int("ARCHIVE_SEARCH_BUDGET_MS", 300)
+# Background tasks (django-tasks, the backport of Django 6's tasks framework): the admin's
+# imports run in a worker, `manage.py db_worker`, which `make run` starts beside the server.
+# The database backend needs no other service; ARCHIVE_TASKS_BACKEND may name another.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("ARCHIVE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# What one file of an admin import may cost to read (decode, extract, clean), checked in a
+# separate process before it is imported: over either budget it is refused with the reason.
+ARCHIVE_IMPORT_FILE_SECONDS = env_int("ARCHIVE_IMPORT_FILE_SECONDS", 30)
+ARCHIVE_IMPORT_FILE_MEMORY_MB = env_int("ARCHIVE_IMPORT_FILE_MEMORY_MB", 512)
+# Files smaller than this skip the trial (it costs a process and a second reading, and the
+# sanitiser reads a small file in linear time); 0 tries every file.
+ARCHIVE_IMPORT_TRIAL_BYTES = env_int("ARCHIVE_IMPORT_TRIAL_BYTES", 64 * 1024)
+
+# Request bodies (archive.middleware.RequestBodyLimitMiddleware refuses larger ones with 413
+# before reading them): small for everyone; an article's original and body (each up to the
+# limit above, and up to three times larger once form-encoded) for signed-in editors in the
+# admin; and a batch of files for the import page.
+ARCHIVE_MAX_REQUEST_BYTES = env_int("ARCHIVE_MAX_REQUEST_BYTES", 64 * 1024)
+ARCHIVE_MAX_EDITOR_REQUEST_BYTES = env_int(
+    "ARCHIVE_MAX_EDITOR_REQUEST_BYTES", 7 * ARCHIVE_MAX_ORIGINAL_BYTES
+)
+ARCHIVE_MAX_IMPORT_REQUEST_BYTES = env_int("ARCHIVE_MAX_IMPORT_REQUEST_BYTES", 512 * 1024 * 1024)
+# Django's own check on form data held in memory, which only editors can reach at this size.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ARCHIVE_MAX_EDITOR_REQUEST_BYTES
 
 # Security headers. DJANGO_HTTPS (default: on when DEBUG is off) turns on the HTTPS-only ones.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
@@ -234,9 +306,28 @@ if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    # Include subdomains and ask for preloading only when every subdomain serves HTTPS.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp) on every response, the admin's included: everything the
+# pages use is served by us, and nothing inline, so nothing else may run, load or frame us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -17,3 +17,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The API's per-client limit is pinned by its own test; the rest of the suite is not throttled.
 ARCHIVE_API_RATE = "100000/minute"
+# Tasks run as they are queued, so a test sees an import's report at once (the database
+# backend and its worker are tested on their own).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -26,9 +26,10 @@ def test_the_article_list_has_an_import_button(editor_client):
 
 
 def test_an_editor_uploads_several_files_and_sees_each_outcome_with_links(editor_client, pcs):
-    response = editor_client.post(IMPORT_URL, {"files": _files()})
+    response = editor_client.post(IMPORT_URL, {"files": _files()}, follow=True)
 
     assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith(IMPORT_URL)  # to the import's progress page
     page = response.content.decode()
     assert "Imported 2, duplicates 0, refused 1." in page
     assert page.count("<td>imported</td>") == 2
@@ -45,7 +46,7 @@ def test_an_upload_already_imported_is_shown_as_a_duplicate_of_its_article(edito
     editor_client.post(IMPORT_URL, {"files": _files()[:1]})
     article = Article.objects.get()
 
-    page = editor_client.post(IMPORT_URL, {"files": _files()[:1]}).content.decode()
+    page = editor_client.post(IMPORT_URL, {"files": _files()[:1]}, follow=True).content.decode()
 
     assert "Imported 0, duplicates 1, refused 0." in page
     assert "<td>duplicate</td>" in page
@@ -53,7 +54,9 @@ def test_an_upload_already_imported_is_shown_as_a_duplicate_of_its_article(edito
 
 
 def test_a_dry_run_upload_writes_nothing(editor_client):
-    page = editor_client.post(IMPORT_URL, {"files": _files(), "dry_run": "on"}).content.decode()
+    page = editor_client.post(
+        IMPORT_URL, {"files": _files(), "dry_run": "on"}, follow=True
+    ).content.decode()
 
     assert "would import 2" in page and page.count("<td>would be imported</td>") == 2
     assert not Article.objects.exists()

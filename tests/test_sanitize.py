@@ -141,7 +141,8 @@ def test_head_scripts_styles_and_forms_are_dropped_with_their_contents():
     body = sanitize(
         "<head><title>T</title><style>p{}</style></head><p>Kept</p><script>var x;</script>"
         "<noscript>Enable JS</noscript><form><button>Share</button><textarea>c</textarea></form>"
-        "<iframe>frame</iframe><svg><text>svg</text></svg>"
+        "<iframe>frame</iframe><svg><title>Share</title><style>p{}</style></svg>"
+        "<math><script>x</script></math>"
     ).body_html
     assert body == "<p>Kept</p>"
 
@@ -410,3 +411,26 @@ def test_html_to_text_of_seed_000_has_the_paragraphs_and_no_markup():
     assert "<" not in text and "&amp;" not in text
     assert "make £141m worth of savings by 2013." in text
     assert len(text.split("\n\n")) == 19
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "<p>Pay rose <math><mi>x</mi> per cent, the union said.</p><p>Talks go on.</p>",
+            "<p>Pay rose x per cent, the union said.</p>\n<p>Talks go on.</p>",
+        ),
+        (
+            "<p>Before <math><mi>x<p>The strike goes on.</p><p>Members voted.</p>",
+            "<p>Before x</p>\n<p>The strike goes on.</p>\n<p>Members voted.</p>",
+        ),
+        (
+            "<p>Chart <svg><desc>bars</desc><text>42%</text> of members voted.</p><p>Next.</p>",
+            "<p>Chart 42% of members voted.</p>\n<p>Next.</p>",
+        ),
+        ("<svg>Pickets stood at the gate", "<p>Pickets stood at the gate</p>"),
+    ],
+    ids=["mathml-unclosed-in-paragraph", "mathml-paragraphs-inside", "svg-unclosed", "svg-only"],
+)
+def test_text_after_malformed_svg_or_mathml_is_kept_as_text(source, expected):
+    assert sanitize(source).body_html == expected

@@ -1,0 +1,176 @@
+"""A production start cannot be unsafe by accident, whatever files lie in the checkout."""
+
+import os
+import runpy
+import shutil
+import subprocess
+import sys
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import JsonResponse
+from django.urls import path, reverse
+
+from archive import urls as archive_urls
+from archive.models import Article
+from tests.conftest import REPO
+
+GUNICORN = str(REPO / ".venv" / "bin" / "gunicorn")
+
+
+def _clean_env(**overrides) -> dict:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
+    }
+    env.update(overrides)
+    return env
+
+
+def test_a_checkout_with_a_debug_env_file_still_starts_without_debug(tmp_path):
+    """The .env that `make install` writes is read only where DJANGO_ENV_FILE asks for it."""
+    (tmp_path / "archive").mkdir()
+    shutil.copy(REPO / "archive" / "settings.py", tmp_path / "archive" / "settings.py")
+    (tmp_path / ".env").write_text("DJANGO_DEBUG=1\n")
+    code = "import runpy; s = runpy.run_path('archive/settings.py'); print(s['DEBUG'])"
+
+    bare = subprocess.run(
+        [sys.executable, "-c", code], env=_clean_env(), cwd=tmp_path, capture_output=True, text=True
+    )
+    assert bare.returncode != 0 and "DJANGO_SECRET_KEY must be set" in bare.stderr
+    keyed = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_clean_env(DJANGO_SECRET_KEY="s" * 50),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert keyed.stdout.strip() == "False", keyed.stderr
+    asked = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_clean_env(DJANGO_ENV_FILE=".env"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert asked.stdout.strip() == "True", asked.stderr
+
+
+def test_a_development_key_is_refused_when_debug_is_off(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.delenv("DJANGO_ENV_FILE", raising=False)
+    monkeypatch.setenv("DJANGO_DEBUG", "0")
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "django-insecure-local-development-only")
+    with pytest.raises(ImproperlyConfigured, match="development key"):
+        runpy.run_path(str(REPO / "archive" / "settings.py"))
+
+
+@pytest.mark.skipif(not os.path.exists(GUNICORN), reason="gunicorn is not in .venv")
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [
+        ({"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": "s" * 50}, "DEBUG is on"),
+        ({"DJANGO_ENV_FILE": ".env"}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_SECRET_KEY": "django-insecure-abc"}, "development key"),
+    ],
+    ids=["debug-asked-for", "env-file-asked-for", "development-key"],
+)
+def test_gunicorn_with_the_project_config_refuses_to_start_unsafe(tmp_path, env, reason):
+    (tmp_path / ".env").write_text("DJANGO_DEBUG=1\n")
+    result = subprocess.run(
+        [GUNICORN, "--config", str(REPO / "gunicorn.conf.py"), "--chdir", str(REPO)],
+        env=_clean_env(GUNICORN_BIND="127.0.0.1:0", **env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert reason in result.stderr + result.stdout
+
+
+def test_the_gunicorn_config_sets_workers_timeouts_and_request_limits(monkeypatch):
+    monkeypatch.setenv("DJANGO_ENV_FILE", ".env")  # restored after: the config drops it
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    assert "DJANGO_ENV_FILE" not in os.environ
+    assert config["wsgi_app"] == "archive.wsgi:application"
+    assert config["workers"] >= 2
+    assert 0 < config["timeout"] <= 60
+    assert config["limit_request_line"] <= 8190
+    assert config["limit_request_fields"] <= 100
+    assert config["limit_request_field_size"] <= 8190
+
+
+# --- Request bodies ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_large_post_to_the_login_page_is_refused_before_it_is_read(client):
+    response = client.post(
+        "/admin/login/",
+        {"username": "x", "password": "y", "padding": "z" * 100_000},
+    )
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_malformed_content_length_is_refused(client):
+    response = client.generic("POST", "/admin/login/", b"", CONTENT_LENGTH="lots")
+    assert response.status_code == 400
+
+
+def _echo_view(request):
+    return JsonResponse({"files": sorted(request.FILES), "fields": sorted(request.POST)})
+
+
+urlpatterns = [path("echo/", _echo_view), *archive_urls.urlpatterns]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db
+def test_files_posted_anywhere_but_the_import_page_are_not_parsed(client, editor_client):
+    for poster in (client, editor_client):
+        upload = SimpleUploadedFile("payload.html", b"<p>x</p>" * 100)
+        response = poster.post("/echo/", {"username": "u", "file": upload})
+        assert response.json() == {"files": [], "fields": ["username"]}
+
+
+def test_an_editors_form_may_carry_an_original_and_a_body_at_the_archive_limit(settings):
+    """Both fields at the limit, form-encoded (up to three bytes a byte), fit the editor's cap,
+    and Django's own check on form data in memory is no lower."""
+    at_the_limit = 2 * 3 * settings.ARCHIVE_MAX_ORIGINAL_BYTES
+    assert settings.ARCHIVE_MAX_EDITOR_REQUEST_BYTES > at_the_limit
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= settings.ARCHIVE_MAX_EDITOR_REQUEST_BYTES
+
+
+@pytest.mark.django_db
+def test_an_editor_saves_a_body_larger_than_djangos_default_form_limit(
+    editor_client, published_article
+):
+    paragraph = "<p>" + "Members of the union voted to strike over pay & pensions. " * 40 + "</p>\n"
+    body = paragraph * (2_700_000 // len(paragraph))  # Django's default limit is 2.5 MB
+    assert len(body.encode()) > 2.5 * 1024 * 1024
+    url = reverse("admin:archive_article_change", args=[published_article.pk])
+    data = {
+        "title": published_article.title,
+        "slug": published_article.slug,
+        "status": published_article.status,
+        "date_precision": published_article.date_precision,
+        "published_date": "2011-11-30",
+        "body_html": body,
+    }
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    published_article.refresh_from_db()
+    assert len(published_article.body_text) > 2_500_000
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_cannot_send_an_editors_body(client, published_article):
+    url = reverse("admin:archive_article_change", args=[published_article.pk])
+    response = client.post(url, {"body_html": "x" * 1_000_000})
+    assert response.status_code == 413
+    assert Article.objects.get().body_html == published_article.body_html
