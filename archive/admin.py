@@ -2,16 +2,21 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import path
-from django.utils import timezone
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from reversion.models import Version
 
-from archive import facets, sanitize
+from archive import facets, history, sanitize
 from archive.admin_import import import_view
-from archive.models import Article, Event, Organisation, Person, Role
+from archive.models import Article, Event, Organisation, Person, Role, StaleEdit
 
 admin.site.site_header = "Reading Room: editors"
 admin.site.site_title = "Reading Room editors"
@@ -19,7 +24,55 @@ admin.site.index_title = "Curate the archive"
 admin.site.site_url = "/"
 
 
-class ArticleAdminForm(forms.ModelForm):
+def stale_message(obj, entries: list[history.Entry]) -> str:
+    """What an editor whose save was refused is told: who changed what since they loaded it."""
+    name = obj._meta.verbose_name
+    if not entries:
+        since = "Someone else changed or deleted it"
+    else:
+        since = history.describe_changes(entries)
+    return (
+        f"This {name} was changed after you opened it, so your changes were not saved: "
+        f"{since}. Nothing was overwritten. Open the {name} again to see the changes, "
+        "then apply yours."
+    )
+
+
+class VersionedForm(forms.ModelForm):
+    """A form that carries the version of the row it was loaded from, and refuses a save
+    based on an older one (see models.Versioned for the rule at the database)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.version
+
+    def has_changed(self) -> bool:
+        # The version is bookkeeping: an untouched inline row has not changed.
+        return any(name != "version" for name in self.changed_data)
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk is None or instance._state.adding:
+            return cleaned
+        loaded = cleaned.get("version")
+        if loaded is None:
+            loaded = instance.version
+        current = (
+            type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True)
+        ).first()
+        if current != loaded:
+            entries = history.changes_since(instance, loaded)
+            raise ValidationError(stale_message(instance, entries), code="stale")
+        # The save is an UPDATE ... WHERE version = loaded: a save in between still loses.
+        instance.version = loaded
+        return cleaned
+
+
+class ArticleAdminForm(VersionedForm):
     url = forms.URLField(
         label="URL of the original", max_length=500, required=False, assume_scheme="https"
     )
@@ -48,27 +101,239 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
-def _set_status(queryset: QuerySet, status: str) -> int:
-    """One UPDATE for the selection; a bulk update sends no signals, so renew the counts here."""
-    changed = queryset.exclude(status=status).update(status=status, updated_at=timezone.now())
+def loaded_versions(request: HttpRequest) -> dict[int, int]:
+    """The versions the list page showed, posted with the action as "pk:version" pairs."""
+    versions = {}
+    for pair in request.POST.getlist("_version"):
+        pk, _, version = pair.partition(":")
+        if pk.isdigit() and version.isdigit():
+            versions[int(pk)] = int(version)
+    return versions
+
+
+def _set_status(modeladmin, request: HttpRequest, queryset: QuerySet, status: str) -> int:
+    """Save each selected article through the rule of versions, recorded in its history.
+
+    An article changed since the list was loaded is left alone and named in a message (rows
+    selected "across all pages" were not shown, so they are checked against what is stored).
+    """
+    loaded = loaded_versions(request)
+    verb = "Published" if status == Article.Status.PUBLISHED else "Withdrew"
+    changed, refused = 0, []
+    history.set_comment(f"{verb} with the list action.")
+    for article in queryset.exclude(status=status).order_by("pk"):
+        expected = loaded.get(article.pk, article.version)
+        if expected != article.version:
+            refused.append(article)
+            continue
+        article.status = status
+        try:
+            with transaction.atomic():
+                article.save(update_fields=["status", "updated_at"])
+        except StaleEdit:
+            refused.append(article)
+            continue
+        changed += 1
     facets.invalidate()
+    for article in refused:
+        entries = history.changes_since(article, loaded.get(article.pk, article.version))
+        modeladmin.message_user(
+            request, f"“{article}”: {stale_message(article, entries)}", messages.ERROR
+        )
     return changed
 
 
 @admin.action(description="Publish selected articles", permissions=["change"])
 def publish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
-    changed = _set_status(queryset, Article.Status.PUBLISHED)
+    changed = _set_status(modeladmin, request, queryset, Article.Status.PUBLISHED)
     modeladmin.message_user(request, f"Published {changed} article(s).", messages.SUCCESS)
 
 
 @admin.action(description="Withdraw selected articles (back to draft)", permissions=["change"])
 def withdraw(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
-    changed = _set_status(queryset, Article.Status.DRAFT)
+    changed = _set_status(modeladmin, request, queryset, Article.Status.DRAFT)
     modeladmin.message_user(request, f"Withdrew {changed} article(s).", messages.SUCCESS)
 
 
+class HistoryCompareForm(forms.Form):
+    older = forms.IntegerField()
+    newer = forms.IntegerField()
+
+
+class ArchiveAdmin(admin.ModelAdmin):
+    """What every archive model's admin shares: versioned forms, and the history kept by
+    archive.history with a page to compare any two versions and restore an older one."""
+
+    form = VersionedForm
+    object_history_template = "admin/archive/object_history.html"
+
+    # --- every write is recorded, by whom -------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with history.revision(request.user):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit:
+            # Someone saved between the form's check and this save; nothing was written (the
+            # transaction rolled back). Showing the form again names who, with the edits kept.
+            if request.method != "POST" or getattr(request, "_archive_retried", False):
+                raise
+            request._archive_retried = True
+            return self.changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # "version" is the form's own hidden field, not the model's (which no form may edit).
+        if kwargs.get("fields"):
+            kwargs["fields"] = [f for f in kwargs["fields"] if f != "version"]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        with history.revision(request.user):
+            return super().changelist_view(request, extra_context)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message or "Added.")
+        history.set_comment(entry.get_change_message() or "Added.")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        history.set_comment(entry.get_change_message() or "Saved without changes.")
+        return entry
+
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), "version_column")
+
+    @admin.display(description="Version")
+    def version_column(self, obj) -> str:
+        # The hidden input tells a list action which version of each row the editor saw.
+        return format_html(
+            '{}<input type="hidden" name="_version" value="{}:{}">',
+            obj.version,
+            obj.pk,
+            obj.version,
+        )
+
+    # --- history: list, compare, restore ----------------------------------------------------
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                wrap(self.history_compare_view),
+                name=f"{prefix}_history_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                wrap(self.history_restore_view),
+                name=f"{prefix}_history_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _history_object(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with id {object_id}.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def _context(self, request, obj, title: str, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "module_name": str(self.opts.verbose_name_plural).capitalize(),
+            "has_change_permission": self.has_change_permission(request, obj),
+            **extra,
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self._history_object(request, object_id)
+        entries = history.versions_of(obj)
+        context = self._context(request, obj, f"History: {obj}", entries=entries)
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def history_compare_view(self, request, object_id):
+        obj = self._history_object(request, object_id)
+        form = HistoryCompareForm(request.GET)
+        versions = Version.objects.get_for_object(obj).select_related("revision__user")
+        if not form.is_valid():
+            return HttpResponseRedirect(self._history_url(obj))
+        older = get_object_or_404(versions, pk=form.cleaned_data["older"])
+        newer = get_object_or_404(versions, pk=form.cleaned_data["newer"])
+        if older.revision.date_created > newer.revision.date_created or (
+            older.revision.date_created == newer.revision.date_created and older.pk > newer.pk
+        ):
+            older, newer = newer, older
+        entries = {entry.version.pk: entry for entry in history.versions_of(obj)}
+        context = self._context(
+            request,
+            obj,
+            f"Compare versions: {obj}",
+            older=entries[older.pk],
+            newer=entries[newer.pk],
+            rows=history.compare(older, newer),
+        )
+        return TemplateResponse(request, "admin/archive/history_compare.html", context)
+
+    def history_restore_view(self, request, object_id, version_id):
+        obj = self._history_object(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        old = get_object_or_404(
+            Version.objects.get_for_object(obj).select_related("revision__user"), pk=version_id
+        )
+        current = Version.objects.get_for_object(obj).first()
+        error = ""
+        if request.method == "POST":
+            loaded = request.POST.get("version", "")
+            try:
+                if not loaded.isdigit() or int(loaded) != obj.version:
+                    raise StaleEdit(obj, int(loaded) if loaded.isdigit() else 0)
+                obj.version = int(loaded)
+                with transaction.atomic():
+                    history.restore(obj, old, request.user)
+                    when = f"{old.revision.date_created:%-d %b %Y %H:%M}"
+                    self.log_change(request, obj, f"Restored the version of {when}.")
+            except StaleEdit as stale:
+                obj.refresh_from_db()
+                error = stale_message(obj, history.changes_since(obj, stale.expected))
+            except (ValidationError, IntegrityError) as problem:
+                obj.refresh_from_db()
+                detail = "; ".join(getattr(problem, "messages", [str(problem)]))
+                error = f"This version cannot be restored: {detail}"
+            else:
+                self.message_user(
+                    request,
+                    f"Restored the version of {old.revision.date_created:%-d %b %Y %H:%M} "
+                    "as a new version; the history keeps every earlier one.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self._history_url(obj))
+        entries = {entry.version.pk: entry for entry in history.versions_of(obj)}
+        context = self._context(
+            request,
+            obj,
+            f"Restore an earlier version: {obj}",
+            old=entries[old.pk],
+            rows=history.compare(current, old) if current else [],
+            error=error,
+            current_version=obj.version,
+        )
+        return TemplateResponse(request, "admin/archive/history_restore.html", context)
+
+    def _history_url(self, obj) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk])
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArchiveAdmin):
     form = ArticleAdminForm
     list_display = ("title", "date_column", "source", "status", "needs_review", "updated_at")
     list_filter = (
@@ -96,7 +361,19 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("title", "slug", ("status", "needs_review"), "standfirst", "byline")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    ("status", "needs_review"),
+                    "standfirst",
+                    "byline",
+                    "version",
+                )
+            },
+        ),
         ("Source", {"fields": ("source", "url", ("published_date", "date_precision"))}),
         ("Links", {"fields": ("organisations", "people", "events")}),
         (
@@ -153,13 +430,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
 class RoleInline(admin.TabularInline):
     model = Role
+    form = VersionedForm
     extra = 1
     autocomplete_fields = ("organisation",)
-    fields = ("organisation", "title", "start_date", "end_date")
+    fields = ("organisation", "title", "start_date", "end_date", "version")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [f for f in fields if f != "version"]
+        return super().get_formset(request, obj, **kwargs)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ArchiveAdmin):
     list_display = ("name", "abbreviation", "kind", "parent")
     list_filter = ("kind",)
     list_select_related = ("parent",)
@@ -169,7 +452,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ArchiveAdmin):
     list_display = ("name", "description")
     search_fields = ("name", "aliases", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -177,7 +460,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ArchiveAdmin):
     list_display = ("person", "title", "organisation", "start_date", "end_date")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("person", "organisation")
@@ -186,7 +469,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ArchiveAdmin):
     list_display = ("name", "kind", "start_date", "end_date", "location")
     list_filter = ("kind", ("organisations", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "start_date"

@@ -10,8 +10,10 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         # The cached whole-archive facet counts go stale when an article or its links change.
         # (Bulk updates, such as the admin's publish action, call facets.invalidate themselves.)
-        from archive import facets
+        from archive import facets, history
         from archive.models import Article, Event, Organisation, Person
+
+        history.register_models()
 
         for model in (Article, Organisation, Person, Event):
             post_save.connect(facets.invalidate, sender=model, dispatch_uid=f"facets-{model}")

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive import facets
+from archive import facets, history
 from archive.importing import urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract
@@ -172,6 +172,11 @@ def _save(
         article.save()
         links = run.matcher.find(f"{article.title}\n\n{article.body_text}")
         _link_entities(article, links)
+        history.record(
+            [article],
+            f"Imported from {source.name} by {run.imported_by}.",
+            username=run.imported_by,
+        )
         if run.dry_run:
             transaction.set_rollback(True)
     outcome = FileOutcome(
