@@ -106,6 +106,78 @@ class Versioned(models.Model):
         raise StaleEdit(self, expected)
 
 
+class FormerAddress(models.Model):
+    """A slug an article, organisation, person or event has had: its old address redirects.
+
+    Kept for ever (a reference printed years ago must still work). If another record of the
+    same kind takes the slug later, its current owner answers and this one is only a fallback.
+    """
+
+    kind = models.CharField(max_length=20, help_text="The model: article, organisation...")
+    slug = models.SlugField(max_length=200)
+    object_id = models.PositiveBigIntegerField()
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="former_address_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug} → {self.object_id}"
+
+
+class MergedRecord(models.Model):
+    """A record merged into another: its addresses, by slug and by id, lead to the survivor."""
+
+    kind = models.CharField(max_length=20)
+    merged_id = models.PositiveBigIntegerField()
+    into_id = models.PositiveBigIntegerField()
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "merged_id"], name="merged_record_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.merged_id} → {self.into_id}"
+
+
+class Addressed(Versioned):
+    """A versioned record with public addresses: /<kind>/<slug>/ and the permanent /x/<id>/.
+
+    Saving it under a new slug keeps the old one as a FormerAddress, so every address it has
+    had answers with a redirect (bookkeeping like the version, not editorial policy).
+    """
+
+    PERMANENT_PREFIX = ""  # "a" for articles: /a/123/
+
+    _loaded_slug: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        old = self._loaded_slug
+        super().save(*args, **kwargs)
+        if old and old != self.slug:
+            FormerAddress.objects.update_or_create(
+                kind=self._meta.model_name, slug=old, defaults={"object_id": self.pk}
+            )
+        self._loaded_slug = self.slug
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    def get_permanent_url(self) -> str:
+        """The address that never changes, whatever the slug becomes: cite this one."""
+        return reverse("archive:permanent", kwargs={"prefix": self.PERMANENT_PREFIX, "pk": self.pk})
+
+
 class SlugManager(models.Manager):
     """Looks rows up by slug, their natural key, for fixtures and imports."""
 
@@ -137,7 +209,9 @@ class OrganisationManager(SlugManager.from_queryset(OrganisationQuerySet)):
     pass
 
 
-class Organisation(Versioned):
+class Organisation(Addressed):
+    PERMANENT_PREFIX = "o"  # /o/<id>/
+
     Kind = OrganisationKind
 
     # Kinds shown in the "union" facet of the reading room.
@@ -203,7 +277,9 @@ class Organisation(Versioned):
         return self.abbreviation or self.name
 
 
-class Person(Versioned):
+class Person(Addressed):
+    PERMANENT_PREFIX = "p"  # /p/<id>/
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
     aliases = models.TextField(
@@ -293,7 +369,9 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Event(Versioned):
+class Event(Addressed):
+    PERMANENT_PREFIX = "e"  # /e/<id>/
+
     Kind = EventKind
 
     name = models.CharField(max_length=200)
@@ -399,7 +477,9 @@ class OriginalFormat(models.TextChoices):
     TEXT = "text", "Plain text"
 
 
-class Article(Versioned):
+class Article(Addressed):
+    PERMANENT_PREFIX = "a"  # /a/<id>/
+
     Status = ArticleStatus
 
     Precision = DatePrecision

@@ -7,10 +7,10 @@ import re
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from archive import citation, facets, search
+from archive import addresses, citation, facets, search
 from archive.filters import SORTS, ArticleFilter, EventFilter
 from archive.models import Article, Event, Organisation, Person, Role
 
@@ -101,13 +101,17 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(
-        _visible_articles(request).prefetch_related(
-            "organisations", "people", Prefetch("events", Event.objects.order_by("start_date"))
-        ),
-        slug=slug,
-    )
-    archive_url = request.build_absolute_uri(article.get_absolute_url())
+    try:
+        article = addresses.find(
+            _visible_articles(request).prefetch_related(
+                "organisations", "people", Prefetch("events", Event.objects.order_by("start_date"))
+            ),
+            slug,
+        )
+    except addresses.Moved as moved:
+        return moved.response()
+    # References cite the permanent address, which no change of slug or merge breaks.
+    archive_url = request.build_absolute_uri(article.get_permanent_url())
     today = timezone.localdate()
     context = {
         "article": article,
@@ -134,9 +138,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(
-        Organisation.objects.select_related("parent", "predecessor"), slug=slug
-    )
+    try:
+        organisation = addresses.find(
+            Organisation.objects.select_related("parent", "predecessor"), slug
+        )
+    except addresses.Moved as moved:
+        return moved.response()
     articles = organisation.articles.published()
     parameter = "union" if organisation.is_union else "org"
     list_url = f"/articles/?{parameter}={organisation.slug}"
@@ -168,7 +175,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    person = get_object_or_404(Person, slug=slug)
+    try:
+        person = addresses.find(Person.objects.all(), slug)
+    except addresses.Moved as moved:
+        return moved.response()
     articles = person.articles.published()
     list_url = f"/articles/?person={person.slug}"
     roles = person.roles.select_related("organisation")
@@ -185,7 +195,10 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
+    try:
+        event = addresses.find(Event.objects.all(), slug)
+    except addresses.Moved as moved:
+        return moved.response()
     articles = event.articles.published()
     context = {
         "event": event,
@@ -195,6 +208,23 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "list_url": f"/articles/?event={event.slug}",
     }
     return render(request, "archive/event_detail.html", context)
+
+
+def _permanent_querysets(request: HttpRequest) -> dict[str, QuerySet]:
+    return {
+        Article.PERMANENT_PREFIX: _visible_articles(request),
+        Organisation.PERMANENT_PREFIX: Organisation.objects.all(),
+        Person.PERMANENT_PREFIX: Person.objects.all(),
+        Event.PERMANENT_PREFIX: Event.objects.all(),
+    }
+
+
+def permanent(request: HttpRequest, prefix: str, pk: str) -> HttpResponse:
+    """/a/123/ and its kin: the address that never changes, sent on to the current page.
+
+    A temporary redirect, because where it leads may change (a new slug, a merge)."""
+    obj = addresses.by_id(_permanent_querysets(request)[prefix], int(pk))
+    return redirect(obj.get_absolute_url())
 
 
 def timeline(request: HttpRequest) -> HttpResponse:
