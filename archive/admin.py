@@ -409,6 +409,11 @@ class ArticleAdmin(ArchiveAdmin):
         import_page = self.admin_site.admin_view(lambda request: import_view(self, request))
         return [path("import/", import_page, name="archive_article_import"), *super().get_urls()]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Editors withdraw an article (back to draft) rather than delete it: deleting one
+        takes a superuser. Its history is kept either way."""
+        return request.user.is_active and request.user.is_superuser
+
     def get_readonly_fields(self, request, obj=None):
         """The original is kept exactly as received: it can be given once, never edited."""
         fields = super().get_readonly_fields(request, obj)
@@ -428,6 +433,27 @@ class ArticleAdmin(ArchiveAdmin):
         return format_html('<div class="archive-preview">{}</div>', mark_safe(obj.body_html))  # noqa: S308
 
 
+class EntityAdmin(ArchiveAdmin):
+    """Organisations, people and events: one still named in an article cannot be deleted."""
+
+    article_relation = ""  # the Article field linking to this model
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        pks = [obj.pk for obj in objs]
+        linked = (
+            Article.objects.filter(**{f"{self.article_relation}__in": pks})
+            .distinct()
+            .order_by("title")
+        )
+        for article in linked:
+            url = reverse("admin:archive_article_change", args=[article.pk])
+            protected.append(
+                format_html('Article (still links to it): <a href="{}">{}</a>', url, article)
+            )
+        return deleted, counts, perms_needed, protected
+
+
 class RoleInline(admin.TabularInline):
     model = Role
     form = VersionedForm
@@ -442,7 +468,8 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ArchiveAdmin):
+class OrganisationAdmin(EntityAdmin):
+    article_relation = "organisations"
     list_display = ("name", "abbreviation", "kind", "parent")
     list_filter = ("kind",)
     list_select_related = ("parent",)
@@ -452,7 +479,8 @@ class OrganisationAdmin(ArchiveAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ArchiveAdmin):
+class PersonAdmin(EntityAdmin):
+    article_relation = "people"
     list_display = ("name", "description")
     search_fields = ("name", "aliases", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -469,7 +497,8 @@ class RoleAdmin(ArchiveAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(ArchiveAdmin):
+class EventAdmin(EntityAdmin):
+    article_relation = "events"
     list_display = ("name", "kind", "start_date", "end_date", "location")
     list_filter = ("kind", ("organisations", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "start_date"

@@ -12,7 +12,7 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -185,6 +185,19 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class EntityQuerySet(models.QuerySet):
+    def public(self) -> EntityQuerySet:
+        """Those named in at least one published article: the only ones the public sees.
+
+        An organisation, person or event made for a draft stays out of sight until an article
+        about it is published."""
+        relation = {"organisation": "organisations", "person": "people", "event": "events"}[
+            self.model._meta.model_name
+        ]
+        published = Article.objects.published().filter(**{relation: OuterRef("pk")})
+        return self.filter(Exists(published))
+
+
 class OrganisationKind(models.TextChoices):
     TRADE_UNION = "trade_union", "Trade union"
     FEDERATION = "federation", "Union federation"
@@ -195,7 +208,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(EntityQuerySet):
     def with_article_counts(self) -> OrganisationQuerySet:
         """Each organisation with `article_count`, its published articles (one query)."""
         return self.annotate(
@@ -290,7 +303,7 @@ class Person(Addressed):
         Organisation, through="Role", related_name="people", blank=True
     )
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(EntityQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -383,7 +396,7 @@ class Event(Addressed):
     organisations = models.ManyToManyField(Organisation, related_name="events", blank=True)
     description = models.TextField(blank=True)
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(EntityQuerySet)()
 
     class Meta:
         ordering = ["start_date", "name"]

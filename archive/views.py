@@ -25,6 +25,14 @@ def _visible_articles(request: HttpRequest) -> QuerySet:
     return Article.objects.published()
 
 
+def _visible_entities(request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    """Staff see every organisation, person and event; the public only those named in a
+    published article."""
+    if request.user.is_staff:
+        return queryset
+    return queryset.public()
+
+
 def _page(request: HttpRequest, queryset: QuerySet, notes: list[str]) -> Page:
     """The requested page; a page number that is not one gives page 1 or the last, with a note."""
     paginator = Paginator(queryset, PER_PAGE)
@@ -131,7 +139,9 @@ def _kind_groups(organisations) -> list[tuple[str, list[Organisation]]]:
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = Organisation.objects.with_article_counts().order_by("name")
+    organisations = _visible_entities(
+        request, Organisation.objects.with_article_counts().order_by("name")
+    )
     return render(
         request, "archive/organisation_list.html", {"groups": _kind_groups(organisations)}
     )
@@ -140,19 +150,33 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         organisation = addresses.find(
-            Organisation.objects.select_related("parent", "predecessor"), slug
+            _visible_entities(
+                request, Organisation.objects.select_related("parent", "predecessor")
+            ),
+            slug,
         )
     except addresses.Moved as moved:
         return moved.response()
+    organisations = _visible_entities(request, Organisation.objects.all())
+    linked = set(
+        organisations.filter(
+            pk__in=[organisation.parent_id, organisation.predecessor_id]
+        ).values_list("pk", flat=True)
+    )
     articles = organisation.articles.published()
     parameter = "union" if organisation.is_union else "org"
     list_url = f"/articles/?{parameter}={organisation.slug}"
     context = {
         "organisation": organisation,
-        "roles": Role.objects.filter(organisation=organisation).select_related("person"),
-        "events": organisation.events.order_by("start_date"),
-        "children": organisation.children.order_by("name"),
-        "successors": organisation.successors.order_by("name"),
+        "parent": organisation.parent if organisation.parent_id in linked else None,
+        "predecessor": organisation.predecessor if organisation.predecessor_id in linked else None,
+        "roles": Role.objects.filter(
+            organisation=organisation,
+            person__in=_visible_entities(request, Person.objects.all()),
+        ).select_related("person"),
+        "events": _visible_entities(request, organisation.events.order_by("start_date")),
+        "children": organisations.filter(parent=organisation).order_by("name"),
+        "successors": organisations.filter(predecessor=organisation).order_by("name"),
         "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
         "article_count": articles.count(),
         "list_url": list_url,
@@ -163,7 +187,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def person_list(request: HttpRequest) -> HttpResponse:
     people = (
-        Person.objects.annotate(
+        _visible_entities(request, Person.objects.all())
+        .annotate(
             article_count=Count(
                 "articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True
             )
@@ -176,12 +201,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        person = addresses.find(Person.objects.all(), slug)
+        person = addresses.find(_visible_entities(request, Person.objects.all()), slug)
     except addresses.Moved as moved:
         return moved.response()
     articles = person.articles.published()
     list_url = f"/articles/?person={person.slug}"
-    roles = person.roles.select_related("organisation")
+    roles = person.roles.filter(
+        organisation__in=_visible_entities(request, Organisation.objects.all())
+    ).select_related("organisation")
     context = {
         "person": person,
         "roles": roles,
@@ -196,13 +223,13 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        event = addresses.find(Event.objects.all(), slug)
+        event = addresses.find(_visible_entities(request, Event.objects.all()), slug)
     except addresses.Moved as moved:
         return moved.response()
     articles = event.articles.published()
     context = {
         "event": event,
-        "organisations": event.organisations.order_by("name"),
+        "organisations": _visible_entities(request, event.organisations.order_by("name")),
         "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
         "article_count": articles.count(),
         "list_url": f"/articles/?event={event.slug}",
@@ -213,9 +240,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _permanent_querysets(request: HttpRequest) -> dict[str, QuerySet]:
     return {
         Article.PERMANENT_PREFIX: _visible_articles(request),
-        Organisation.PERMANENT_PREFIX: Organisation.objects.all(),
-        Person.PERMANENT_PREFIX: Person.objects.all(),
-        Event.PERMANENT_PREFIX: Event.objects.all(),
+        Organisation.PERMANENT_PREFIX: _visible_entities(request, Organisation.objects.all()),
+        Person.PERMANENT_PREFIX: _visible_entities(request, Person.objects.all()),
+        Event.PERMANENT_PREFIX: _visible_entities(request, Event.objects.all()),
     }
 
 
@@ -228,7 +255,7 @@ def permanent(request: HttpRequest, prefix: str, pk: str) -> HttpResponse:
 
 
 def timeline(request: HttpRequest) -> HttpResponse:
-    filterset = EventFilter(request.GET, queryset=Event.objects.all())
+    filterset = EventFilter(request.GET, queryset=_visible_entities(request, Event.objects.all()))
     events = filterset.qs.prefetch_related("organisations").annotate(
         article_count=Count(
             "articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True
