@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint migrate demo editor clean
+.PHONY: install run test test-postgres lint migrate demo reset-demo editor clean
 
 install: $(STAMP) .env
 
@@ -24,9 +24,16 @@ $(STAMP): pyproject.toml
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
-# Loading the demo twice changes nothing: every fixture object has a natural key.
+# The demo goes only into an empty archive: an archive with any content is left as it is,
+# so `make run` never undoes an editor's work.
 demo: migrate
-	DJANGO_DEBUG=1 $(BIN)/python manage.py loaddata fixtures/demo.json
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
+
+# Start again from the demo: deletes every article, organisation, person, event and role in
+# the local database (after saying so and asking), then loads the demo.
+reset-demo: migrate
+	@echo "reset-demo deletes everything in the local archive and loads the demo again."
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --reset
 
 run: demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
