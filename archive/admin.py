@@ -365,10 +365,10 @@ class ArticleAdmin(ArchiveAdmin):
             None,
             {
                 "fields": (
-                    "title",
+                    ("title", "title_supplied"),
                     "slug",
                     ("status", "needs_review"),
-                    "standfirst",
+                    ("standfirst", "standfirst_supplied"),
                     "byline",
                     "version",
                 )

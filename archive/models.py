@@ -500,8 +500,20 @@ class Article(Addressed):
     Format = OriginalFormat
 
     title = models.CharField(max_length=300)
+    title_supplied = models.BooleanField(
+        "title supplied by an editor",
+        default=False,
+        help_text="The source printed no headline and this one is the archive's: it is shown "
+        "in [square brackets] and not cited as the source's.",
+    )
     slug = models.SlugField(max_length=200)
     standfirst = models.TextField(blank=True, help_text="The summary under the headline.")
+    standfirst_supplied = models.BooleanField(
+        "summary supplied by an editor",
+        default=False,
+        help_text="The source printed no summary and this one is the archive's: it is shown "
+        "in [square brackets].",
+    )
     byline = models.CharField(max_length=200, blank=True)
     source = models.CharField(
         max_length=200, blank=True, help_text="The publication, as it names itself."
@@ -646,6 +658,21 @@ class Article(Addressed):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def display_title(self) -> str:
+        """The title as readers see it: an editor's, not the source's, in [square brackets]."""
+        return f"[{self.title}]" if self.title_supplied and self.title else self.title
+
+    @property
+    def display_standfirst(self) -> str:
+        if self.standfirst_supplied and self.standfirst:
+            return f"[{self.standfirst}]"
+        return self.standfirst
+
+    @property
+    def has_supplied_text(self) -> bool:
+        return bool(self.title_supplied or (self.standfirst_supplied and self.standfirst))
+
+    @property
     def date_display(self) -> str:
         """The date at its precision: "2005", "November 2011" or "28 January 2011"."""
         d = self.published_date
@@ -673,7 +700,7 @@ class Article(Addressed):
     def teaser(self) -> str:
         """The standfirst, or else the opening of the text, for lists of articles."""
         if self.standfirst:
-            return self.standfirst
+            return self.display_standfirst
         words = self.body_text.split("\n\n", 1)[0].split()
         return " ".join(words[:40]) + ("…" if len(words) > 40 else "")
 
