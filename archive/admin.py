@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,9 +14,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from archive import facets, history, sanitize
+from archive import facets, history, merging, sanitize
 from archive.admin_import import import_view
-from archive.models import Article, Event, Organisation, Person, Role, StaleEdit
+from archive.models import Article, Event, MergedRecord, Organisation, Person, Role, StaleEdit
 
 admin.site.site_header = "Reading Room: editors"
 admin.site.site_title = "Reading Room editors"
@@ -256,7 +256,9 @@ class ArchiveAdmin(admin.ModelAdmin):
     def history_view(self, request, object_id, extra_context=None):
         obj = self._history_object(request, object_id)
         entries = history.versions_of(obj)
-        context = self._context(request, obj, f"History: {obj}", entries=entries)
+        context = self._context(
+            request, obj, f"History: {obj}", entries=entries, **(extra_context or {})
+        )
         return TemplateResponse(request, self.object_history_template, context)
 
     def history_compare_view(self, request, object_id):
@@ -434,9 +436,100 @@ class ArticleAdmin(ArchiveAdmin):
 
 
 class EntityAdmin(ArchiveAdmin):
-    """Organisations, people and events: one still named in an article cannot be deleted."""
+    """Organisations, people and events: one still named in an article cannot be deleted, and
+    duplicates merge into one (after a preview of what moves), undoably."""
 
     article_relation = ""  # the Article field linking to this model
+    actions = ("merge_selected",)
+
+    @admin.action(description="Merge selected into one…", permissions=["change"])
+    def merge_selected(self, request: HttpRequest, queryset: QuerySet):
+        records = list(queryset.order_by("pk"))
+        name = self.opts.verbose_name_plural
+        if len(records) < 2:
+            self.message_user(request, f"Choose two or more {name} to merge.", messages.WARNING)
+            return None
+        counts = dict(queryset.annotate(n=Count("articles")).values_list("pk", "n"))
+        chosen = request.POST.get("survivor", "")
+        by_pk = {str(record.pk): record for record in records}
+        survivor = by_pk.get(chosen) or max(records, key=lambda r: (counts.get(r.pk, 0), -r.pk))
+        others = [record for record in records if record.pk != survivor.pk]
+        loaded = loaded_versions(request)
+        if request.POST.get("confirm") == str(survivor.pk):
+            try:
+                merged = merging.merge(survivor, others, user=request.user, loaded_versions=loaded)
+            except StaleEdit as stale:
+                entries = history.changes_since(stale.obj, stale.expected)
+                self.message_user(
+                    request,
+                    f"Nothing was merged. “{stale.obj}”: {stale_message(stale.obj, entries)}",
+                    messages.ERROR,
+                )
+                return None
+            names = ", ".join(record.merged_name for record in merged)
+            self.message_user(
+                request,
+                format_html(
+                    'Merged {} into <a href="{}">{}</a>. To undo, use its '
+                    '<a href="{}">history</a>.',
+                    names,
+                    reverse(f"admin:archive_{self.opts.model_name}_change", args=[survivor.pk]),
+                    survivor,
+                    self._history_url(survivor),
+                ),
+                messages.SUCCESS,
+            )
+            return None
+        context = self._context(
+            request,
+            survivor,
+            f"Merge {name}",
+            records=records,
+            survivor=survivor,
+            counts=counts,
+            plan=merging.plan(survivor, others),
+            loaded=loaded,
+            action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+        )
+        return TemplateResponse(request, "admin/archive/merge_preview.html", context)
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/merges/<int:merge_id>/undo/",
+                self.admin_site.admin_view(self.undo_merge_view),
+                name=f"{prefix}_undo_merge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        merges = MergedRecord.objects.filter(
+            kind=self.opts.model_name, into_id=unquote(object_id)
+        ).order_by("-merged_at")
+        return super().history_view(request, object_id, {"merges": merges, **(extra_context or {})})
+
+    def undo_merge_view(self, request, object_id, merge_id):
+        survivor = self._history_object(request, object_id)
+        if request.method != "POST" or not self.has_change_permission(request, survivor):
+            raise PermissionDenied
+        record = get_object_or_404(
+            MergedRecord, pk=merge_id, kind=self.opts.model_name, into_id=survivor.pk
+        )
+        try:
+            restored = merging.undo(record, request.user)
+        except IntegrityError as error:
+            self.message_user(request, f"The merge cannot be undone: {error}", messages.ERROR)
+            return HttpResponseRedirect(self._history_url(survivor))
+        self.message_user(
+            request,
+            f"Undid the merge: “{restored}” is back with its links, roles and addresses.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse(f"admin:archive_{self.opts.model_name}_change", args=[restored.pk])
+        )
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

@@ -128,12 +128,18 @@ class FormerAddress(models.Model):
 
 
 class MergedRecord(models.Model):
-    """A record merged into another: its addresses, by slug and by id, lead to the survivor."""
+    """A record merged into another: its addresses, by slug and by id, lead to the survivor.
+
+    `undo` holds what the merge moved (archive.merging), so it can be put back exactly.
+    """
 
     kind = models.CharField(max_length=20)
     merged_id = models.PositiveBigIntegerField()
+    merged_name = models.CharField(max_length=300)
     into_id = models.PositiveBigIntegerField()
     merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.CharField(max_length=150, blank=True)
+    undo = models.JSONField(default=dict, editable=False)
 
     class Meta:
         constraints = [
@@ -393,6 +399,10 @@ class Event(Addressed):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Leave empty for one day.")
     location = models.CharField(max_length=200, blank=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names it appears under in text, one per line (for example N30).",
+    )
     organisations = models.ManyToManyField(Organisation, related_name="events", blank=True)
     description = models.TextField(blank=True)
 
@@ -421,6 +431,10 @@ class Event(Addressed):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -596,8 +610,15 @@ class Article(Addressed):
     def __str__(self) -> str:
         return self.title
 
+    # A save limited to other fields (a status change, a new version) derives nothing.
+    DERIVED_FROM = frozenset(
+        {"title", "standfirst", "body_html", "original", "published_date", "date_precision"}
+    )
+
     def save(self, *args, **kwargs) -> None:
-        self.prepare()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.DERIVED_FROM & set(update_fields):
+            self.prepare()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -29,8 +29,11 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=20)),
                 ('merged_id', models.PositiveBigIntegerField()),
+                ('merged_name', models.CharField(max_length=300)),
                 ('into_id', models.PositiveBigIntegerField()),
                 ('merged_at', models.DateTimeField(auto_now_add=True)),
+                ('merged_by', models.CharField(blank=True, max_length=150)),
+                ('undo', models.JSONField(default=dict, editable=False)),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('kind', 'merged_id'), name='merged_record_unique')],
