@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from archive import facets, history, merging, sanitize
+from archive import editorial, facets, history, merging, sanitize
 from archive.admin_import import import_view
 from archive.models import Article, Event, MergedRecord, Organisation, Person, Role, StaleEdit
 
@@ -86,8 +86,10 @@ class ArticleAdminForm(VersionedForm):
         }
 
     def clean(self):
-        """Refuse, with the sanitiser's reason, an original or body it cannot clean."""
+        """Refuse, with the sanitiser's reason, an original or body it cannot clean; give a
+        new article its body with a repeated headline or standfirst shown once."""
         cleaned = super().clean()
+        made = {}
         for field, fmt in (
             ("original", cleaned.get("original_format") or Article.Format.HTML),
             ("body_html", Article.Format.HTML),
@@ -95,9 +97,17 @@ class ArticleAdminForm(VersionedForm):
             value = cleaned.get(field)
             if field in self.fields and value:
                 try:
-                    sanitize.sanitize(value, fmt)
+                    made[field] = sanitize.sanitize(value, fmt).body_html
                 except sanitize.SanitizeError as error:
                     self.add_error(field, str(error))
+        if self.instance._state.adding and not self.errors and "body_html" in self.fields:
+            # The editorial rule where text enters (the model only derives and sanitises):
+            # a source's headline or standfirst repeated at the top of its text is shown once.
+            body = made.get("body_html") or made.get("original", "")
+            if body:
+                cleaned["body_html"] = editorial.shown_once(
+                    body, cleaned.get("title", ""), cleaned.get("standfirst", "")
+                )
         return cleaned
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import math
+import sys
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -25,6 +26,9 @@ def _choices_check(field: str, choices: type[models.TextChoices], name: str):
 
 
 END_BEFORE_START = "The end date cannot be before the start date."
+# What the model hands the sanitiser as a size limit: none, the doors (admin form, importer)
+# have checked the size against theirs.
+NO_LIMIT = sys.maxsize
 
 
 def _end_not_before_start(model: str):
@@ -620,6 +624,7 @@ class Article(Addressed):
         if update_fields is None or self.DERIVED_FROM & set(update_fields):
             self.prepare()
         super().save(*args, **kwargs)
+        self._loaded_body = self.body_html
 
     def get_absolute_url(self) -> str:
         return reverse("archive:article", kwargs={"slug": self.slug})
@@ -630,31 +635,29 @@ class Article(Addressed):
     def prepare(self) -> None:
         """Derive the stored fields: checksum, clean body, plain text, year and month.
 
-        The body is cleaned on every save, so whatever an editor typed is sanitised before it
-        is stored; a new article's body is made from its original. The one exception is a body
-        the sanitiser has just produced, handed over with `use_clean_body` (the importer's).
+        Only derivation and the sanitiser live here; editorial rules (a headline repeated at
+        the top of the text) belong where text enters, the importer and the admin form. The
+        body is cleaned whenever it is not the clean body this row was loaded with, so
+        whatever anyone typed or handed over is sanitised before it is stored; a body left
+        empty is made from the original. Size limits are checked where text enters (the admin
+        form, the importer with its own limit): here the sanitiser cleans what it is given.
         """
         if not self.original_checksum:
             self.original_checksum = hashlib.sha256(self.original.encode("utf-8")).hexdigest()
-        if self.body_html and self.body_html == self._clean_body:
-            pass  # made by sanitize.sanitize and unchanged since: cleaning it again is a no-op
+        if self.body_html and self.body_html == self._loaded_body:
+            pass  # stored clean, and unchanged since it was loaded
         elif self.body_html.strip():
-            cleaned = sanitize.sanitize(self.body_html, "html")
+            cleaned = sanitize.sanitize(self.body_html, "html", max_bytes=NO_LIMIT)
             # A heading an editor typed as h1 stays in the body, as the one level below.
             if cleaned.title:
                 heading = f"<h2>{escape(cleaned.title)}</h2>"
-                cleaned = sanitize.sanitize(heading + cleaned.body_html, "html")
+                cleaned = sanitize.sanitize(heading + cleaned.body_html, "html", max_bytes=NO_LIMIT)
             self.body_html = cleaned.body_html
         else:
-            cleaned = sanitize.sanitize(self.original, self.original_format)
+            cleaned = sanitize.sanitize(self.original, self.original_format, max_bytes=NO_LIMIT)
             self.body_html = cleaned.body_html
             if not self.title and cleaned.title:
                 self.title = cleaned.title[: self._meta.get_field("title").max_length]
-        if self._state.adding:
-            # A new article's headline or standfirst copied into its text is shown once.
-            self.body_html = sanitize.without_leading_repeats(
-                self.body_html, [self.standfirst], headlines=[self.title]
-            )
         self.body_text = sanitize.html_to_text(self.body_html)
         if self.published_date:
             if self.date_precision in (self.Precision.MONTH, self.Precision.YEAR):
@@ -668,11 +671,13 @@ class Article(Addressed):
         else:
             self.year = self.month = None
 
-    _clean_body: str | None = None
+    _loaded_body: str | None = None
 
-    def use_clean_body(self, body_html: str) -> None:
-        """Take a body straight from `sanitize.sanitize`, so saving need not clean it again."""
-        self.body_html = self._clean_body = body_html
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_body = instance.__dict__.get("body_html")
+        return instance
 
     @property
     def is_published(self) -> bool:

@@ -499,6 +499,7 @@ def build(seeds: Path) -> str:
     from django.core import serializers
     from django.core.management import call_command
 
+    from archive import editorial, sanitize
     from archive.models import Article, Event, Organisation, Person, Role
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -546,6 +547,10 @@ def build(seeds: Path) -> str:
         (path,) = seeds.glob(spec["seed"] + "*")
         raw = path.read_bytes()
         date, precision = spec["date"]
+        # The editorial rule the importer applies where text enters: a headline or standfirst
+        # the source repeats at the top of its text is shown once.
+        whole = sanitize.sanitize(raw.decode("utf-8"), spec["format"]).body_html
+        body = editorial.shown_once(whole, spec["title"], spec["standfirst"])
         article = Article(
             slug=spec["slug"],
             title=spec["title"],
@@ -557,6 +562,7 @@ def build(seeds: Path) -> str:
             url=spec["url"],
             published_date=date,
             date_precision=precision,
+            body_html=body,
             original=raw.decode("utf-8"),
             original_format=spec["format"],
             original_encoding="utf-8",

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive import facets, history
+from archive import editorial, facets, history
 from archive.importing import urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract
@@ -168,7 +168,7 @@ def _save(
             needs_review=extracted.title_guessed,
             status=Article.Status.PUBLISHED if run.publish else Article.Status.DRAFT,
         )
-        article.use_clean_body(extracted.body_html)  # made by the sanitiser in extract()
+        article.body_html = _body_shown_once(extracted)
         article.save()
         links = run.matcher.find(f"{article.title}\n\n{article.body_text}")
         _link_entities(article, links)
@@ -202,6 +202,12 @@ def _save(
     if article.url:
         run.seen[_seen_key("url", article.url)] = outcome
     return outcome
+
+
+def _body_shown_once(extracted: Extracted) -> str:
+    """The editorial rule at the door: a headline or standfirst the file repeats at the top of
+    its text is shown once (the model only derives and sanitises)."""
+    return editorial.shown_once(extracted.body_html, extracted.title, extracted.standfirst)
 
 
 def _seen_key(field_name: str, value: str) -> tuple[str, str]:
