@@ -53,11 +53,16 @@ class VersionedForm(forms.ModelForm):
         # The version is bookkeeping: an untouched inline row has not changed.
         return any(name != "version" for name in self.changed_data)
 
+    lost_race: StaleEdit | None = None  # set when this save lost a race after its check
+
     def clean(self):
         cleaned = super().clean()
         instance = self.instance
         if instance.pk is None or instance._state.adding:
             return cleaned
+        if self.lost_race is not None:
+            entries = history.changes_since(instance, self.lost_race.expected)
+            raise ValidationError(stale_message(instance, entries), code="stale")
         loaded = cleaned.get("version")
         if loaded is None:
             loaded = instance.version
@@ -183,19 +188,23 @@ class ArchiveAdmin(admin.ModelAdmin):
         try:
             with history.revision(request.user):
                 return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleEdit:
+        except StaleEdit as stale:
             # Someone saved between the form's check and this save; nothing was written (the
-            # transaction rolled back). Showing the form again names who, with the edits kept.
-            if request.method != "POST" or getattr(request, "_archive_retried", False):
+            # transaction rolled back). The form comes back with the edits kept, refused.
+            if request.method != "POST" or hasattr(request, "_archive_stale"):
                 raise
-            request._archive_retried = True
+            request._archive_stale = stale
             return self.changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # "version" is the form's own hidden field, not the model's (which no form may edit).
         if kwargs.get("fields"):
             kwargs["fields"] = [f for f in kwargs["fields"] if f != "version"]
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        stale = getattr(request, "_archive_stale", None)
+        if stale is not None and obj is not None:
+            return type(form.__name__, (form,), {"lost_race": stale})
+        return form
 
     def changelist_view(self, request, extra_context=None):
         with history.revision(request.user):
