@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import reversion
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
@@ -203,6 +203,10 @@ def describe_changes(entries: list[Entry]) -> str:
     return "; ".join(parts)
 
 
+CONTEXT_WORDS = 20  # words shown either side of a change in a long text
+UNCHANGED_CHARS = 300  # an unchanged field is shown up to this long
+
+
 @dataclass
 class Row:
     label: str
@@ -221,6 +225,8 @@ def _display(field: models.Field, value) -> str:
         return "\n".join(str(found[pk]) if pk in found else f"(deleted, id {pk})" for pk in ids)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return str(value)
 
 
@@ -232,6 +238,17 @@ def _marked(left: str, right: str) -> tuple[SafeString, SafeString]:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         old, new = escape(" ".join(a[i1:i2])), escape(" ".join(b[j1:j2]))
         if op == "equal":
+            # A long unchanged stretch is cut to its ends: the eye goes to what changed.
+            if i2 - i1 > 2 * CONTEXT_WORDS + 10:
+                skipped = i2 - i1 - 2 * CONTEXT_WORDS
+                head = " ".join(a[i1 : i1 + CONTEXT_WORDS]) if i1 else ""
+                tail = " ".join(a[i2 - CONTEXT_WORDS : i2]) if i2 < len(a) else ""
+                old = new = format_html(
+                    '{} <span class="unchanged">[… {} words unchanged …]</span> {}',
+                    head,
+                    skipped + (0 if i1 else CONTEXT_WORDS) + (0 if i2 < len(a) else CONTEXT_WORDS),
+                    tail,
+                )
             out_a.append(old)
             out_b.append(new)
             continue
@@ -249,7 +266,8 @@ def compare(older: Version, newer: Version) -> list[Row]:
         left = _display(field, _value(older, field))
         right = _display(field, _value(newer, field))
         if left == right:
-            rows.append(Row(_label(field), escape(left), escape(right), False))
+            shown = left if len(left) <= UNCHANGED_CHARS else left[:UNCHANGED_CHARS] + " …"
+            rows.append(Row(_label(field), escape(shown), escape(shown), False))
         else:
             marked_left, marked_right = _marked(left, right)
             rows.append(Row(_label(field), marked_left, marked_right, True))

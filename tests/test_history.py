@@ -108,3 +108,16 @@ def test_the_history_cannot_be_edited_or_deleted_by_editors(editor_client, publi
             url = f"/admin/reversion/{model}/" + ("add/" if view == "add" else "")
             assert editor_client.get(url).status_code == 404
     assert Revision.objects.count() == 1
+
+
+def test_a_long_text_is_compared_by_its_changes_not_in_full(editor_client, published_article):
+    words = [f"word{n}" for n in range(400)]
+    _edit(editor_client, published_article, body_html=f"<p>{' '.join(words)}</p>")
+    words[200] = "CHANGED"
+    _edit(editor_client, published_article, body_html=f"<p>{' '.join(words)}</p>")
+    newer, older = Version.objects.get_for_object(published_article)[:2]
+    url = reverse("admin:archive_article_history_compare", args=[published_article.pk])
+    page = editor_client.get(url, {"older": older.pk, "newer": newer.pk}).content.decode()
+    assert "<del>word200</del>" in page and "<ins>CHANGED</ins>" in page
+    assert "words unchanged" in page and "word100 " not in page
+    assert "word180" in page and "word220" in page  # the context either side
