@@ -121,3 +121,24 @@ def test_a_long_text_is_compared_by_its_changes_not_in_full(editor_client, publi
     assert "<del>word200</del>" in page and "<ins>CHANGED</ins>" in page
     assert "words unchanged" in page and "word100 " not in page
     assert "word180" in page and "word220" in page  # the context either side
+
+
+@pytest.mark.parametrize("model", ["organisation", "person", "event", "role"])
+def test_every_archive_model_has_a_history_to_restore_from(
+    editor_client, pcs, serwotka, n30, model
+):
+    obj = {"organisation": pcs, "person": serwotka, "event": n30, "role": serwotka.roles.get()}[
+        model
+    ]
+    field = "title" if model == "role" else "name"
+    before = getattr(obj, field)
+    _edit(editor_client, obj, **{field: "A first correction"})
+    _edit(editor_client, obj, **{field: "A mistake"})
+    page = editor_client.get(change_url(obj)).content.decode()
+    assert 'class="historylink"' in page
+    first = history.versions_of(obj)[1]
+    url = reverse(f"admin:archive_{model}_history_restore", args=[obj.pk, first.version.pk])
+    assert editor_client.post(url, {"version": obj.version}).status_code == 302
+    obj.refresh_from_db()
+    assert getattr(obj, field) == "A first correction" != before
+    assert [e.number for e in history.versions_of(obj)] == [4, 3, 2]
