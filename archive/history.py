@@ -49,7 +49,7 @@ NOT_RESTORED = frozenset(
     }
 )
 # Not shown when versions are compared: they change with every save.
-NOT_COMPARED = frozenset({"id", "version", "updated_at", "year", "month", "body_text"})
+NOT_COMPARED = frozenset({"id", "version", "updated_at", "year", "month", "body_text", "original"})
 
 
 def register_models() -> None:
@@ -57,7 +57,10 @@ def register_models() -> None:
     from archive.models import Article, Event, Organisation, Person, Role
 
     for model, exclude in (
-        (Article, ("body_text",)),  # made from body_html on every save
+        # body_text is made from body_html on every save; the original never changes after
+        # the first save (it is read-only everywhere and no restore touches it), so each
+        # version need not carry another copy of what may be megabytes.
+        (Article, ("body_text", "original")),
         (Organisation, ()),
         (Person, ()),
         (Role, ()),

@@ -142,3 +142,10 @@ def test_every_archive_model_has_a_history_to_restore_from(
     obj.refresh_from_db()
     assert getattr(obj, field) == "A first correction" != before
     assert [e.number for e in history.versions_of(obj)] == [4, 3, 2]
+
+
+def test_versions_do_not_copy_the_original_which_never_changes(editor_client, published_article):
+    _edit(editor_client, published_article, title="Edited")
+    (version,) = Version.objects.get_for_object(published_article)
+    assert "original" not in version.field_dict
+    assert published_article.original_checksum in version.serialized_data
