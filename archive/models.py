@@ -71,8 +71,9 @@ class Versioned(models.Model):
     was loaded at>, which also moves the version on by one. If someone else saved in between,
     no row matches and `StaleEdit` is raised: nothing is overwritten. The rule is here, in the
     one place every write goes through (admin forms, list actions, the importer, restores,
-    merges, any later API), not in each caller. A queryset `update()` bypasses it: the archive
-    does not use one on these models.
+    merges, any later API), not in each caller. A caller whose user read the row earlier (a
+    form's hidden field, an API's If-Match) sets `obj.version` to that version before saving.
+    A queryset `update()` bypasses the rule: the archive does not use one on these models.
     """
 
     version = models.PositiveIntegerField(
