@@ -71,9 +71,11 @@ def register_models() -> None:
 
 
 @contextmanager
-def revision(user=None, comment: str = "") -> Iterator[None]:
-    """Record every archive object saved inside the block as one revision, by `user`."""
-    with reversion.create_revision():
+def revision(user=None, comment: str = "", atomic: bool = True) -> Iterator[None]:
+    """Record every archive object saved inside the block as one revision, by `user`.
+
+    `atomic=False` inside a transaction the caller already holds (saves a savepoint)."""
+    with reversion.create_revision(atomic=atomic):
         if user is not None and not isinstance(user, AnonymousUser) and user.pk:
             reversion.set_user(user)
         if comment:
@@ -86,17 +88,19 @@ def set_comment(comment: str) -> None:
         reversion.set_comment(comment)
 
 
-def record(objects: Iterable[models.Model], comment: str, user=None, username: str = "") -> None:
-    """Record the objects as they are now, as one revision (for writes outside the admin).
+def account(username: str):
+    """The account with this username, or None (the command line is no account)."""
+    from django.contrib.auth import get_user_model
 
-    `username` names the account behind a write that has no request (an import started from
-    the admin page); a name that is no account (the command line) stays in the comment only.
-    """
-    if user is None and username:
-        from django.contrib.auth import get_user_model
+    if not username:
+        return None
+    return get_user_model()._default_manager.filter(username=username).first()
 
-        user = get_user_model()._default_manager.filter(username=username).first()
-    with revision(user, comment):
+
+def record(objects: Iterable[models.Model], comment: str, user=None) -> None:
+    """Record the objects as they are now, as one revision (for writes outside the admin),
+    within the caller's transaction: a rolled-back write leaves no record of itself."""
+    with revision(user, comment, atomic=False):
         for obj in objects:
             reversion.add_to_revision(obj)
 

@@ -149,3 +149,9 @@ def test_versions_do_not_copy_the_original_which_never_changes(editor_client, pu
     (version,) = Version.objects.get_for_object(published_article)
     assert "original" not in version.field_dict
     assert published_article.original_checksum in version.serialized_data
+
+
+def test_a_dry_run_import_leaves_nothing_in_the_history(editor, write_file):
+    path = write_file("strike.txt", "Strike called\n\nThe union called a strike over pay.")
+    import_files([path], imported_by="editor", dry_run=True)
+    assert not Revision.objects.exists() and not Version.objects.exists()

@@ -44,6 +44,8 @@ class _Run:
     seen: dict[tuple[str, str], FileOutcome] = field(default_factory=dict)
     # Slugs given in this run, so a dry run reports the slugs a real one would give.
     slugs: set[str] = field(default_factory=set)
+    # The account the history names as the importer (None from the command line).
+    user: object = None
 
 
 def import_files(
@@ -69,6 +71,7 @@ def import_files(
         imported_by=imported_by,
         max_bytes=settings.ARCHIVE_MAX_ORIGINAL_BYTES if max_bytes is None else max_bytes,
         matcher=EntityMatcher.from_archive(),
+        user=history.account(imported_by),
     )
     report = ImportReport(dry_run=dry_run)
     for source in collect_sources(items):
@@ -172,11 +175,7 @@ def _save(
         article.save()
         links = run.matcher.find(f"{article.title}\n\n{article.body_text}")
         _link_entities(article, links)
-        history.record(
-            [article],
-            f"Imported from {source.name} by {run.imported_by}.",
-            username=run.imported_by,
-        )
+        history.record([article], f"Imported from {source.name} by {run.imported_by}.", run.user)
         if run.dry_run:
             transaction.set_rollback(True)
     outcome = FileOutcome(
