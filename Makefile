@@ -11,7 +11,7 @@ PORT ?= 8000
 # accident.
 LOCAL := DJANGO_ENV_FILE=.env
 
-.PHONY: install run test test-postgres lint migrate demo editor clean
+.PHONY: install run test test-postgres lint migrate demo reset-demo editor clean
 
 install: $(STAMP) .env
 
@@ -29,9 +29,16 @@ $(STAMP): pyproject.toml
 migrate: install
 	$(LOCAL) $(BIN)/python manage.py migrate --noinput
 
-# Loading the demo twice changes nothing: every fixture object has a natural key.
+# The demo goes only into an empty archive: an archive with any content is left as it is,
+# so `make run` never undoes an editor's work.
 demo: migrate
-	$(LOCAL) $(BIN)/python manage.py loaddata fixtures/demo.json
+	$(LOCAL) $(BIN)/python manage.py load_demo
+
+# Start again from the demo: deletes every article, organisation, person, event and role in
+# the local database (after saying so and asking), then loads the demo.
+reset-demo: migrate
+	@echo "reset-demo deletes everything in the local archive and loads the demo again."
+	$(LOCAL) $(BIN)/python manage.py load_demo --reset
 
 # The server and, beside it, the worker that runs the admin's imports (stopped with the server).
 run: demo

@@ -11,9 +11,11 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         # The cached whole-archive facet counts go stale when an article or its links change.
         # (Bulk updates, such as the admin's publish action, call facets.invalidate themselves.)
-        from archive import facets, search
+        from archive import facets, history, search
         from archive.models import Article, Event, Organisation, Person
         from archive.search import checks  # noqa: F401 - registers the search backend check
+
+        history.register_models()
 
         for model in (Article, Organisation, Person, Event):
             post_save.connect(facets.invalidate, sender=model, dispatch_uid=f"facets-{model}")

@@ -24,7 +24,11 @@ def reference(article: Article, archive_url: str, accessed: dt.date) -> str:
     pieces = []
     if article.byline:
         pieces.append(f"{_author(article.byline)}.")
-    pieces.append(f"“{article.title.rstrip('.')}.”")
+    if article.title_supplied:
+        # A title the archive's editors wrote is no part of the source: described, in brackets.
+        pieces.append(f"{article.display_title}.")
+    else:
+        pieces.append(f"“{article.title.rstrip('.')}.”")
     where = ", ".join(p for p in (article.source, article.date_display) if p and p != "Undated")
     if where:
         pieces.append(f"{where}.")
@@ -44,7 +48,11 @@ def _verbatim_url(url: str) -> str:
 
 
 def bibtex(article: Article, archive_url: str, accessed: dt.date) -> str:
-    fields = [("title", _escaped(article.title))]
+    # A title the archive's editors wrote is not the source's: it goes in a note, not `title`.
+    fields = [] if article.title_supplied else [("title", _escaped(article.title))]
+    notes = [f"Title supplied by the archive: {_escaped(article.display_title)}"] * bool(
+        article.title_supplied
+    )
     if article.byline:
         fields.append(("author", _escaped(_author(article.byline))))
     if article.source:
@@ -58,9 +66,11 @@ def bibtex(article: Article, archive_url: str, accessed: dt.date) -> str:
             fields.append(("day", str(article.published_date.day)))
     if article.url:
         fields.append(("url", _verbatim_url(article.url)))
-        fields.append(("note", f"Archived copy: \\url{{{_verbatim_url(archive_url)}}}"))
+        notes.append(f"Archived copy: \\url{{{_verbatim_url(archive_url)}}}")
     else:
         fields.append(("url", _verbatim_url(archive_url)))
+    if notes:
+        fields.append(("note", ". ".join(notes)))
     # An article in a publication, or (with no source) a web document in the archive.
     entry_type = "article" if article.source else "misc"
     if not article.source:

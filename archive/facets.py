@@ -442,7 +442,12 @@ def chips(
 def timeline_unions(filterset: EventFilter) -> list[FacetValue]:
     """The unions that took part in events, with how many, each a toggle of the timeline."""
     rows = (
-        Event.organisations.through.objects.filter(organisation__kind__in=Organisation.UNION_KINDS)
+        Event.organisations.through.objects.filter(
+            organisation__kind__in=Organisation.UNION_KINDS,
+            # Only what the public may see: unions and events named in a published article.
+            organisation__in=Organisation.objects.public(),
+            event__in=Event.objects.public(),
+        )
         .values("organisation__slug", "organisation__name", "organisation__abbreviation")
         .annotate(n=Count("id"))
         .order_by("-n", "organisation__name")

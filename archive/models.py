@@ -9,10 +9,11 @@ from __future__ import annotations
 import calendar
 import hashlib
 import math
+import sys
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -26,6 +27,9 @@ def _choices_check(field: str, choices: type[models.TextChoices], name: str):
 
 
 END_BEFORE_START = "The end date cannot be before the start date."
+# What the model hands the sanitiser as a size limit: none, the doors (admin form, importer)
+# have checked the size against theirs.
+NO_LIMIT = sys.maxsize
 
 
 def _end_not_before_start(model: str):
@@ -49,11 +53,161 @@ def split_aliases(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+class StaleEdit(Exception):
+    """A save based on a version of a row that someone else has changed (or deleted) since."""
+
+    def __init__(self, obj: models.Model, expected: int) -> None:
+        self.obj = obj
+        self.expected = expected
+        super().__init__(
+            f"{obj._meta.verbose_name} {obj.pk} is no longer at version {expected}: "
+            "someone else saved it since it was loaded"
+        )
+
+
+class Versioned(models.Model):
+    """A row that counts its saves, so that no save can overwrite one it has not seen.
+
+    Every save of a row that exists is an UPDATE ... WHERE version = <the version this instance
+    was loaded at>, which also moves the version on by one. If someone else saved in between,
+    no row matches and `StaleEdit` is raised: nothing is overwritten. The rule is here, in the
+    one place every write goes through (admin forms, list actions, the importer, restores,
+    merges, any later API), not in each caller. A caller whose user read the row earlier (a
+    form's hidden field, an API's If-Match) sets `obj.version` to that version before saving.
+    A queryset `update()` bypasses the rule: the archive does not use one on these models.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Counts the saves; a stale edit is refused."
+    )
+
+    _expected_version: int | None = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        self._expected_version = self.version
+        self.version += 1
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            self.version = self._expected_version
+            raise
+        finally:
+            self._expected_version = None
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        expected = self._expected_version
+        if expected is None:  # a raw save (loaddata) or a first save with a given id
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        if base_qs.filter(pk=pk_val, version=expected)._update(values) == 1:
+            return True
+        raise StaleEdit(self, expected)
+
+
+class FormerAddress(models.Model):
+    """A slug an article, organisation, person or event has had: its old address redirects.
+
+    Kept for ever (a reference printed years ago must still work). If another record of the
+    same kind takes the slug later, its current owner answers and this one is only a fallback.
+    """
+
+    kind = models.CharField(max_length=20, help_text="The model: article, organisation...")
+    slug = models.SlugField(max_length=200)
+    object_id = models.PositiveBigIntegerField()
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="former_address_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug} → {self.object_id}"
+
+
+class MergedRecord(models.Model):
+    """A record merged into another: its addresses, by slug and by id, lead to the survivor.
+
+    `undo` holds what the merge moved (archive.merging), so it can be put back exactly.
+    """
+
+    kind = models.CharField(max_length=20)
+    merged_id = models.PositiveBigIntegerField()
+    merged_name = models.CharField(max_length=300)
+    into_id = models.PositiveBigIntegerField()
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.CharField(max_length=150, blank=True)
+    undo = models.JSONField(default=dict, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "merged_id"], name="merged_record_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.merged_id} → {self.into_id}"
+
+
+class Addressed(Versioned):
+    """A versioned record with public addresses: /<kind>/<slug>/ and the permanent /x/<id>/.
+
+    Saving it under a new slug keeps the old one as a FormerAddress, so every address it has
+    had answers with a redirect (bookkeeping like the version, not editorial policy).
+    """
+
+    PERMANENT_PREFIX = ""  # "a" for articles: /a/123/
+
+    _loaded_slug: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        old = self._loaded_slug
+        super().save(*args, **kwargs)
+        if old and old != self.slug:
+            FormerAddress.objects.update_or_create(
+                kind=self._meta.model_name, slug=old, defaults={"object_id": self.pk}
+            )
+        self._loaded_slug = self.slug
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    def get_permanent_url(self) -> str:
+        """The address that never changes, whatever the slug becomes: cite this one."""
+        return reverse("archive:permanent", kwargs={"prefix": self.PERMANENT_PREFIX, "pk": self.pk})
+
+
 class SlugManager(models.Manager):
     """Looks rows up by slug, their natural key, for fixtures and imports."""
 
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
+
+
+class EntityQuerySet(models.QuerySet):
+    def public(self) -> EntityQuerySet:
+        """Those named in at least one published article: the only ones the public sees.
+
+        An organisation, person or event made for a draft stays out of sight until an article
+        about it is published."""
+        relation = {"organisation": "organisations", "person": "people", "event": "events"}[
+            self.model._meta.model_name
+        ]
+        published = Article.objects.published().filter(**{relation: OuterRef("pk")})
+        return self.filter(Exists(published))
 
 
 class OrganisationKind(models.TextChoices):
@@ -66,7 +220,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(EntityQuerySet):
     def with_article_counts(self) -> OrganisationQuerySet:
         """Each organisation with `article_count`, its published articles (one query)."""
         return self.annotate(
@@ -80,7 +234,9 @@ class OrganisationManager(SlugManager.from_queryset(OrganisationQuerySet)):
     pass
 
 
-class Organisation(models.Model):
+class Organisation(Addressed):
+    PERMANENT_PREFIX = "o"  # /o/<id>/
+
     Kind = OrganisationKind
 
     # Kinds shown in the "union" facet of the reading room.
@@ -146,7 +302,9 @@ class Organisation(models.Model):
         return self.abbreviation or self.name
 
 
-class Person(models.Model):
+class Person(Addressed):
+    PERMANENT_PREFIX = "p"  # /p/<id>/
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
     aliases = models.TextField(
@@ -157,7 +315,7 @@ class Person(models.Model):
         Organisation, through="Role", related_name="people", blank=True
     )
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(EntityQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -183,7 +341,7 @@ class RoleManager(models.Manager):
         return self.get(person__slug=person_slug, organisation__slug=organisation_slug, title=title)
 
 
-class Role(models.Model):
+class Role(Versioned):
     """A post a person held in an organisation, with dates where they are known."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
@@ -236,7 +394,9 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Event(models.Model):
+class Event(Addressed):
+    PERMANENT_PREFIX = "e"  # /e/<id>/
+
     Kind = EventKind
 
     name = models.CharField(max_length=200)
@@ -245,10 +405,14 @@ class Event(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Leave empty for one day.")
     location = models.CharField(max_length=200, blank=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names it appears under in text, one per line (for example N30).",
+    )
     organisations = models.ManyToManyField(Organisation, related_name="events", blank=True)
     description = models.TextField(blank=True)
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(EntityQuerySet)()
 
     class Meta:
         ordering = ["start_date", "name"]
@@ -273,6 +437,10 @@ class Event(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -347,7 +515,9 @@ class OriginalFormat(models.TextChoices):
     TEXT = "text", "Plain text"
 
 
-class Article(models.Model):
+class Article(Addressed):
+    PERMANENT_PREFIX = "a"  # /a/<id>/
+
     Status = ArticleStatus
 
     Precision = DatePrecision
@@ -355,8 +525,20 @@ class Article(models.Model):
     Format = OriginalFormat
 
     title = models.CharField(max_length=300)
+    title_supplied = models.BooleanField(
+        "title supplied by an editor",
+        default=False,
+        help_text="The source printed no headline and this one is the archive's: it is shown "
+        "in [square brackets] and not cited as the source's.",
+    )
     slug = models.SlugField(max_length=200)
     standfirst = models.TextField(blank=True, help_text="The summary under the headline.")
+    standfirst_supplied = models.BooleanField(
+        "summary supplied by an editor",
+        default=False,
+        help_text="The source printed no summary and this one is the archive's: it is shown "
+        "in [square brackets].",
+    )
     byline = models.CharField(max_length=200, blank=True)
     source = models.CharField(
         max_length=200, blank=True, help_text="The publication, as it names itself."
@@ -449,9 +631,20 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # A save limited to other fields (a status change, a new version) derives nothing.
+    DERIVED_FROM = frozenset(
+        {"title", "standfirst", "body_html", "original", "published_date", "date_precision"}
+    )
+
     def save(self, *args, **kwargs) -> None:
-        self.prepare()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.DERIVED_FROM & set(update_fields):
+            self.prepare()
+        elif "status" in update_fields and self._record_first_publication():
+            # A publish action saves only the status: the first publication goes with it.
+            kwargs["update_fields"] = {*update_fields, "first_published_at"}
         super().save(*args, **kwargs)
+        self._loaded_body = self.body_html
 
     def get_absolute_url(self) -> str:
         return reverse("archive:article", kwargs={"slug": self.slug})
@@ -462,34 +655,31 @@ class Article(models.Model):
     def prepare(self) -> None:
         """Derive the stored fields: checksum, clean body, plain text, year and month.
 
-        The body is cleaned on every save, so whatever an editor typed is sanitised before it
-        is stored; a new article's body is made from its original. The one exception is a body
-        the sanitiser has just produced, handed over with `use_clean_body` (the importer's).
+        Only derivation and the sanitiser live here; editorial rules (a headline repeated at
+        the top of the text) belong where text enters, the importer and the admin form. The
+        body is cleaned whenever it is not the clean body this row was loaded with, so
+        whatever anyone typed or handed over is sanitised before it is stored; a body left
+        empty is made from the original. Size limits are checked where text enters (the admin
+        form, the importer with its own limit): here the sanitiser cleans what it is given.
         """
         if not self.original_checksum:
             self.original_checksum = hashlib.sha256(self.original.encode("utf-8")).hexdigest()
-        if self.body_html and self.body_html == self._clean_body:
-            pass  # made by sanitize.sanitize and unchanged since: cleaning it again is a no-op
+        if self.body_html and self.body_html == self._loaded_body:
+            pass  # stored clean, and unchanged since it was loaded
         elif self.body_html.strip():
-            cleaned = sanitize.sanitize(self.body_html, "html")
+            cleaned = sanitize.sanitize(self.body_html, "html", max_bytes=NO_LIMIT)
             # A heading an editor typed as h1 stays in the body, as the one level below.
             if cleaned.title:
                 heading = f"<h2>{escape(cleaned.title)}</h2>"
-                cleaned = sanitize.sanitize(heading + cleaned.body_html, "html")
+                cleaned = sanitize.sanitize(heading + cleaned.body_html, "html", max_bytes=NO_LIMIT)
             self.body_html = cleaned.body_html
         else:
-            cleaned = sanitize.sanitize(self.original, self.original_format)
+            cleaned = sanitize.sanitize(self.original, self.original_format, max_bytes=NO_LIMIT)
             self.body_html = cleaned.body_html
             if not self.title and cleaned.title:
                 self.title = cleaned.title[: self._meta.get_field("title").max_length]
-        if self._state.adding:
-            # A new article's headline or standfirst copied into its text is shown once.
-            self.body_html = sanitize.without_leading_repeats(
-                self.body_html, [self.standfirst], headlines=[self.title]
-            )
         self.body_text = sanitize.html_to_text(self.body_html)
-        if self.status == self.Status.PUBLISHED and not self.first_published_at:
-            self.first_published_at = timezone.now()
+        self._record_first_publication()
         if self.published_date:
             if self.date_precision in (self.Precision.MONTH, self.Precision.YEAR):
                 self.published_date = self.published_date.replace(day=1)
@@ -502,15 +692,40 @@ class Article(models.Model):
         else:
             self.year = self.month = None
 
-    _clean_body: str | None = None
+    def _record_first_publication(self) -> bool:
+        """Note when the article was first published (harvesters tell withdrawn from never
+        published by it); True when this save sets it."""
+        if self.status == self.Status.PUBLISHED and not self.first_published_at:
+            self.first_published_at = timezone.now()
+            return True
+        return False
 
-    def use_clean_body(self, body_html: str) -> None:
-        """Take a body straight from `sanitize.sanitize`, so saving need not clean it again."""
-        self.body_html = self._clean_body = body_html
+    _loaded_body: str | None = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_body = instance.__dict__.get("body_html")
+        return instance
 
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def display_title(self) -> str:
+        """The title as readers see it: an editor's, not the source's, in [square brackets]."""
+        return f"[{self.title}]" if self.title_supplied and self.title else self.title
+
+    @property
+    def display_standfirst(self) -> str:
+        if self.standfirst_supplied and self.standfirst:
+            return f"[{self.standfirst}]"
+        return self.standfirst
+
+    @property
+    def has_supplied_text(self) -> bool:
+        return bool(self.title_supplied or (self.standfirst_supplied and self.standfirst))
 
     @property
     def date_display(self) -> str:
@@ -540,7 +755,7 @@ class Article(models.Model):
     def teaser(self) -> str:
         """The standfirst, or else the opening of the text, for lists of articles."""
         if self.standfirst:
-            return self.standfirst
+            return self.display_standfirst
         words = self.body_text.split("\n\n", 1)[0].split()
         return " ".join(words[:40]) + ("…" if len(words) > 40 else "")
 

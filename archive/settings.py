@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "reversion",
     "archive",
 ]
 

@@ -25,6 +25,8 @@ archive_patterns = [
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("events/", views.timeline, name="timeline"),
     path("events/<slug:slug>/", views.event_detail, name="event"),
+    # Permanent addresses by id, cited by the reading room: /a/<id>/, /o/, /p/, /e/.
+    re_path(r"^(?P<prefix>[aope])/(?P<pk>[0-9]{1,18})/$", views.permanent, name="permanent"),
 ]
 
 api_patterns = [

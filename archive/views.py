@@ -7,10 +7,10 @@ import re
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from archive import citation, facets, search
+from archive import addresses, citation, facets, search
 from archive.filters import SORTS, ArticleFilter, EventFilter
 from archive.models import Article, Event, Organisation, Person, Role
 
@@ -23,6 +23,14 @@ def _visible_articles(request: HttpRequest) -> QuerySet:
     if request.user.is_staff:
         return Article.objects.all()
     return Article.objects.published()
+
+
+def _visible_entities(request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    """Staff see every organisation, person and event; the public only those named in a
+    published article."""
+    if request.user.is_staff:
+        return queryset
+    return queryset.public()
 
 
 def _page(request: HttpRequest, queryset: QuerySet, notes: list[str]) -> Page:
@@ -116,13 +124,17 @@ def search_help(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(
-        _visible_articles(request).prefetch_related(
-            "organisations", "people", Prefetch("events", Event.objects.order_by("start_date"))
-        ),
-        slug=slug,
-    )
-    archive_url = request.build_absolute_uri(article.get_absolute_url())
+    try:
+        article = addresses.find(
+            _visible_articles(request).prefetch_related(
+                "organisations", "people", Prefetch("events", Event.objects.order_by("start_date"))
+            ),
+            slug,
+        )
+    except addresses.Moved as moved:
+        return moved.response()
+    # References cite the permanent address, which no change of slug or merge breaks.
+    archive_url = request.build_absolute_uri(article.get_permanent_url())
     today = timezone.localdate()
     context = {
         "article": article,
@@ -142,25 +154,44 @@ def _kind_groups(organisations) -> list[tuple[str, list[Organisation]]]:
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = Organisation.objects.with_article_counts().order_by("name")
+    organisations = _visible_entities(
+        request, Organisation.objects.with_article_counts().order_by("name")
+    )
     return render(
         request, "archive/organisation_list.html", {"groups": _kind_groups(organisations)}
     )
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(
-        Organisation.objects.select_related("parent", "predecessor"), slug=slug
+    try:
+        organisation = addresses.find(
+            _visible_entities(
+                request, Organisation.objects.select_related("parent", "predecessor")
+            ),
+            slug,
+        )
+    except addresses.Moved as moved:
+        return moved.response()
+    organisations = _visible_entities(request, Organisation.objects.all())
+    linked = set(
+        organisations.filter(
+            pk__in=[organisation.parent_id, organisation.predecessor_id]
+        ).values_list("pk", flat=True)
     )
     articles = organisation.articles.published()
     parameter = "union" if organisation.is_union else "org"
     list_url = f"/articles/?{parameter}={organisation.slug}"
     context = {
         "organisation": organisation,
-        "roles": Role.objects.filter(organisation=organisation).select_related("person"),
-        "events": organisation.events.order_by("start_date"),
-        "children": organisation.children.order_by("name"),
-        "successors": organisation.successors.order_by("name"),
+        "parent": organisation.parent if organisation.parent_id in linked else None,
+        "predecessor": organisation.predecessor if organisation.predecessor_id in linked else None,
+        "roles": Role.objects.filter(
+            organisation=organisation,
+            person__in=_visible_entities(request, Person.objects.all()),
+        ).select_related("person"),
+        "events": _visible_entities(request, organisation.events.order_by("start_date")),
+        "children": organisations.filter(parent=organisation).order_by("name"),
+        "successors": organisations.filter(predecessor=organisation).order_by("name"),
         "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
         "article_count": articles.count(),
         "list_url": list_url,
@@ -171,7 +202,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def person_list(request: HttpRequest) -> HttpResponse:
     people = (
-        Person.objects.annotate(
+        _visible_entities(request, Person.objects.all())
+        .annotate(
             article_count=Count(
                 "articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True
             )
@@ -183,10 +215,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    person = get_object_or_404(Person, slug=slug)
+    try:
+        person = addresses.find(_visible_entities(request, Person.objects.all()), slug)
+    except addresses.Moved as moved:
+        return moved.response()
     articles = person.articles.published()
     list_url = f"/articles/?person={person.slug}"
-    roles = person.roles.select_related("organisation")
+    roles = person.roles.filter(
+        organisation__in=_visible_entities(request, Organisation.objects.all())
+    ).select_related("organisation")
     context = {
         "person": person,
         "roles": roles,
@@ -200,11 +237,14 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
+    try:
+        event = addresses.find(_visible_entities(request, Event.objects.all()), slug)
+    except addresses.Moved as moved:
+        return moved.response()
     articles = event.articles.published()
     context = {
         "event": event,
-        "organisations": event.organisations.order_by("name"),
+        "organisations": _visible_entities(request, event.organisations.order_by("name")),
         "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
         "article_count": articles.count(),
         "list_url": f"/articles/?event={event.slug}",
@@ -212,8 +252,25 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "archive/event_detail.html", context)
 
 
+def _permanent_querysets(request: HttpRequest) -> dict[str, QuerySet]:
+    return {
+        Article.PERMANENT_PREFIX: _visible_articles(request),
+        Organisation.PERMANENT_PREFIX: _visible_entities(request, Organisation.objects.all()),
+        Person.PERMANENT_PREFIX: _visible_entities(request, Person.objects.all()),
+        Event.PERMANENT_PREFIX: _visible_entities(request, Event.objects.all()),
+    }
+
+
+def permanent(request: HttpRequest, prefix: str, pk: str) -> HttpResponse:
+    """/a/123/ and its kin: the address that never changes, sent on to the current page.
+
+    A temporary redirect, because where it leads may change (a new slug, a merge)."""
+    obj = addresses.by_id(_permanent_querysets(request)[prefix], int(pk))
+    return redirect(obj.get_absolute_url())
+
+
 def timeline(request: HttpRequest) -> HttpResponse:
-    filterset = EventFilter(request.GET, queryset=Event.objects.all())
+    filterset = EventFilter(request.GET, queryset=_visible_entities(request, Event.objects.all()))
     events = filterset.qs.prefetch_related("organisations").annotate(
         article_count=Count(
             "articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True

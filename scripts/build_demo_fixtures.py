@@ -390,9 +390,12 @@ ARTICLES = [
         "seed": "001_",
         "format": "text",
         "slug": "pcs-in-talks-on-general-strike-over-spending-cuts",
+        # The transcript has no headline or summary: both are the editors'.
         "title": "PCS in talks with other unions on a general strike over spending cuts",
+        "title_supplied": True,
         "standfirst": "Mark Serwotka confirms talks with other unions as PCS members at HMRC "
         "prepare a half-day strike.",
+        "standfirst_supplied": True,
         "byline": "",
         "source": "Britannia Radio",
         "url": "",
@@ -419,9 +422,10 @@ ARTICLES = [
         "seed": "002_",
         "format": "text",
         "slug": "no-lead-from-socialist-party",
-        "title": "No lead from Socialist Party",
+        "title": "No lead from Socialist Party",  # the source's headline
         "standfirst": "London PCSU members vote for strike action over job cuts at the DWP, while "
         "the Socialist Party-led leadership holds back from a ballot.",
+        "standfirst_supplied": True,
         "byline": "Tony Reay",
         "source": "",
         "url": "",
@@ -443,10 +447,13 @@ ARTICLES = [
         "seed": "003_",
         "format": "text",
         "slug": "danny-alexander-appeals-over-heads-of-unions-before-pensions-strike",
+        # No headline or summary in the source: both are the editors'.
         "title": "Danny Alexander appeals to public servants over the heads of the unions "
         "before the 30 November strike",
+        "title_supplied": True,
         "standfirst": "The Treasury's Danny Alexander urges workers not to join the pensions "
         "strike; the ATUA's Dave Wiltshire calls for a general strike.",
+        "standfirst_supplied": True,
         "byline": "",
         "source": "",
         "url": "",
@@ -492,6 +499,7 @@ def build(seeds: Path) -> str:
     from django.core import serializers
     from django.core.management import call_command
 
+    from archive import editorial, sanitize
     from archive.models import Article, Event, Organisation, Person, Role
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -539,15 +547,22 @@ def build(seeds: Path) -> str:
         (path,) = seeds.glob(spec["seed"] + "*")
         raw = path.read_bytes()
         date, precision = spec["date"]
+        # The editorial rule the importer applies where text enters: a headline or standfirst
+        # the source repeats at the top of its text is shown once.
+        whole = sanitize.sanitize(raw.decode("utf-8"), spec["format"]).body_html
+        body = editorial.shown_once(whole, spec["title"], spec["standfirst"])
         article = Article(
             slug=spec["slug"],
             title=spec["title"],
+            title_supplied=spec.get("title_supplied", False),
             standfirst=spec["standfirst"],
+            standfirst_supplied=spec.get("standfirst_supplied", False),
             byline=spec["byline"],
             source=spec["source"],
             url=spec["url"],
             published_date=date,
             date_precision=precision,
+            body_html=body,
             original=raw.decode("utf-8"),
             original_format=spec["format"],
             original_encoding="utf-8",
@@ -560,6 +575,9 @@ def build(seeds: Path) -> str:
         article.people.set([people[s] for s in spec["people"]])
         article.events.set([events[s] for s in spec["events"]])
 
+    # The demo is each record's first version, however many saves building it took.
+    for model in (Organisation, Person, Role, Event, Article):
+        model.objects.update(version=1)
     objects = [
         *Organisation.objects.order_by("id"),
         *Person.objects.order_by("id"),

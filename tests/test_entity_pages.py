@@ -13,9 +13,11 @@ pytestmark = pytest.mark.django_db
 def test_organisations_index_groups_by_kind_with_article_counts(
     client, published_article, treasury
 ):
+    make_article(title="Budget", slug="budget", organisations=[treasury])
     response = client.get("/organisations/")
     groups = dict(response.context["groups"])
     assert [o.slug for o in groups["Trade union"]] == ["pcs"]
+    assert groups["Government body"][0].article_count == 1
     assert [o.slug for o in groups["Government body"]] == ["hm-treasury"]
     pcs = groups["Trade union"][0]
     assert pcs.article_count == 1
@@ -52,7 +54,7 @@ def test_organisation_that_is_not_a_union_links_to_the_organisation_filter(clien
     assert 'href="/articles/?org=hm-treasury"' in page
 
 
-def test_roles_over_time_are_shown_with_their_dates(client, serwotka, pcs):
+def test_roles_over_time_are_shown_with_their_dates(client, published_article, serwotka, pcs):
     Role.objects.filter(person=serwotka).update(start_date=dt.date(2000, 1, 1))
     Role.objects.create(
         person=serwotka,
@@ -98,12 +100,13 @@ def test_event_page_shows_dates_location_organisations_and_articles(client, publ
 
 
 def test_timeline_lists_every_event_in_date_order(client, n30, tuc):
-    Event.objects.create(
+    earlier = Event.objects.create(
         name="Earlier march", slug="earlier", kind="march", start_date=dt.date(2011, 3, 26)
     )
-    Event.objects.create(
+    later = Event.objects.create(
         name="Later ballot", slug="later", kind="ballot", start_date=dt.date(2013, 4, 8)
     )
+    make_article(title="Three events", slug="three", events=[earlier, n30, later])
     page = client.get("/events/").content.decode()
     assert (
         page.index("Earlier march")
@@ -112,12 +115,15 @@ def test_timeline_lists_every_event_in_date_order(client, n30, tuc):
     )
 
 
-def test_timeline_filters_by_union(client, n30, tuc):
+def test_timeline_filters_by_union(client, n30, tuc, pcs):
     unison = Organisation.objects.create(name="Unison", slug="unison", kind="trade_union")
     other = Event.objects.create(
         name="Unison ballot", slug="unison-ballot", kind="ballot", start_date=dt.date(2012, 1, 1)
     )
     other.organisations.set([unison])
+    make_article(
+        title="Two events", slug="two", events=[n30, other], organisations=[unison, tuc, pcs]
+    )
     page = client.get("/events/?union=unison").content.decode()
     assert "Unison ballot" in page and "Public-sector pensions strike" not in page
     page = client.get("/events/?union=unison&union=pcs").content.decode()

@@ -149,31 +149,32 @@ def test_a_heading_typed_as_h1_in_the_body_is_kept_as_a_sub_heading(published_ar
     assert published_article.body_html == before
 
 
-def test_a_body_changed_after_it_was_handed_over_clean_is_cleaned_again(db):
-    article = Article(title="Handed over", slug="handed-over", original="x")
-    article.use_clean_body("<p>Clean</p>")
+def test_a_body_handed_over_is_cleaned_by_the_model_whoever_made_it(db):
+    article = Article(
+        title="Handed over",
+        slug="handed-over",
+        original="x",
+        body_html='<p onclick="steal()">Hi</p><script>x()</script>',
+    )
     article.save()
-    assert article.body_html == "<p>Clean</p>"
+    assert article.body_html == "<p>Hi</p>"
     article.body_html = '<p onclick="steal()">Edited</p><script>x()</script>'
     article.save()
     assert article.body_html == "<p>Edited</p>"
 
 
-def test_a_headline_and_standfirst_copied_into_a_new_article_are_shown_once(db):
+def test_saving_applies_no_editorial_rule_a_repeated_headline_stays(db):
+    """The model derives and sanitises only; the importer and admin form apply editorial rules."""
     article = make_article(
         title="No lead from Socialist Party",
         standfirst="Members vote for action",
         original="No lead from Socialist Party\n\nMembers vote for action\n\nThe ballot went on.",
     )
-    assert article.body_html == "<p>The ballot went on.</p>"
+    assert article.body_text.startswith("No lead from Socialist Party")
 
 
-def test_a_first_sentence_serving_as_title_stays_in_the_text(db):
-    article = make_article(
-        title="Danny Alexander appealed to workers",
-        original="Danny Alexander appealed to workers.\n\nHe told the show he was sorry.",
-    )
-    assert article.body_text.startswith("Danny Alexander appealed to workers.")
+def test_the_article_model_has_no_side_door_for_bodies():
+    assert not hasattr(Article, "use_clean_body")
 
 
 def test_editing_an_article_never_removes_its_opening(published_article):

@@ -1,8 +1,8 @@
 """Recognise the archive's organisations, people and events in an article's text.
 
-Each organisation is known by its name, abbreviation and aliases, each person by name and
-aliases, each event by its name. All of them are compiled into one regular expression when a
-run starts, so a file costs one pass over its text however many entities the archive holds.
+Each organisation is known by its name, abbreviation and aliases, each person and each event by
+name and aliases. All of them are compiled into one regular expression when a run starts, so a
+file costs one pass over its text however many entities the archive holds.
 
 Matching is on whole words and case-aware:
 
@@ -110,8 +110,8 @@ class EntityMatcher:
             entities.append((org, [org.name, org.abbreviation, *org.alias_list]))
         for person in Person.objects.only("name", "aliases"):
             entities.append((person, [person.name, *person.alias_list]))
-        for event in Event.objects.only("name"):
-            entities.append((event, [event.name]))
+        for event in Event.objects.only("name", "aliases"):
+            entities.append((event, [event.name, *event.alias_list]))
         return cls(entities)
 
     def find(self, text: str) -> Links:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive import facets
+from archive import editorial, facets, history
 from archive.importing import urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract
@@ -44,6 +44,8 @@ class _Run:
     seen: dict[tuple[str, str], FileOutcome] = field(default_factory=dict)
     # Slugs given in this run, so a dry run reports the slugs a real one would give.
     slugs: set[str] = field(default_factory=set)
+    # The account the history names as the importer (None from the command line).
+    user: object = None
 
 
 def import_files(
@@ -69,6 +71,7 @@ def import_files(
         imported_by=imported_by,
         max_bytes=settings.ARCHIVE_MAX_ORIGINAL_BYTES if max_bytes is None else max_bytes,
         matcher=EntityMatcher.from_archive(),
+        user=history.account(imported_by),
     )
     report = ImportReport(dry_run=dry_run)
     for source in collect_sources(items):
@@ -168,10 +171,11 @@ def _save(
             needs_review=extracted.title_guessed,
             status=Article.Status.PUBLISHED if run.publish else Article.Status.DRAFT,
         )
-        article.use_clean_body(extracted.body_html)  # made by the sanitiser in extract()
+        article.body_html = _body_shown_once(extracted)
         article.save()
         links = run.matcher.find(f"{article.title}\n\n{article.body_text}")
         _link_entities(article, links)
+        history.record([article], f"Imported from {source.name} by {run.imported_by}.", run.user)
         if run.dry_run:
             transaction.set_rollback(True)
     outcome = FileOutcome(
@@ -197,6 +201,12 @@ def _save(
     if article.url:
         run.seen[_seen_key("url", article.url)] = outcome
     return outcome
+
+
+def _body_shown_once(extracted: Extracted) -> str:
+    """The editorial rule at the door: a headline or standfirst the file repeats at the top of
+    its text is shown once (the model only derives and sanitises)."""
+    return editorial.shown_once(extracted.body_html, extracted.title, extracted.standfirst)
 
 
 def _seen_key(field_name: str, value: str) -> tuple[str, str]:
