@@ -97,7 +97,10 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("title", "slug", ("status", "needs_review"), "standfirst", "byline")}),
-        ("Source", {"fields": ("source", "url", ("published_date", "date_precision"))}),
+        (
+            "Source",
+            {"fields": ("source", "reposted_by", "url", ("published_date", "date_precision"))},
+        ),
         ("Links", {"fields": ("organisations", "people", "events")}),
         (
             "Body",
@@ -118,6 +121,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "original_checksum",
                     "original_encoding",
                     "original_filename",
+                    "sender",
                     "imported_at",
                     "imported_by",
                     "created_at",

@@ -244,6 +244,11 @@ class Event(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Leave empty for one day.")
     location = models.CharField(max_length=200, blank=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names it appears under in text, one per line (for example N30, "
+        "the November 30 strike). The importer links articles that use them.",
+    )
     organisations = models.ManyToManyField(Organisation, related_name="events", blank=True)
     description = models.TextField(blank=True)
 
@@ -272,6 +277,10 @@ class Event(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -379,6 +388,18 @@ class Article(models.Model):
     original_filename = models.CharField(max_length=255, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_by = models.CharField(max_length=150, blank=True)
+    sender = models.CharField(
+        max_length=200, blank=True, help_text="Who sent it, when it came as an e-mail."
+    )
+    reposted_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The site it was copied from, when that reposted it from its source.",
+    )
+    # The importer's near-duplicate check: a hash of the text with case, punctuation and
+    # white space run together, and a MinHash sketch of its word shingles.
+    text_fingerprint = models.CharField(max_length=40, blank=True, editable=False)
+    text_sketch = models.TextField(blank=True, editable=False)
     needs_review = models.BooleanField(
         default=False,
         help_text="Set when the importer had to guess (for example a title from the first line); "
@@ -422,8 +443,9 @@ class Article(models.Model):
             ),
             # The year and month facets and the date histogram.
             models.Index(fields=["status", "year", "month"], name="article_status_year_idx"),
-            # The importer's duplicate check by canonical URL.
+            # The importer's duplicate check by canonical URL, and by normalised text.
             models.Index(fields=["url"], name="article_url_idx"),
+            models.Index(fields=["text_fingerprint"], name="article_fingerprint_idx"),
             # The facet cache's fingerprint: the last change to any article.
             models.Index(fields=["updated_at"], name="article_updated_idx"),
             # The source facet.
@@ -534,3 +556,24 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         """Minutes to read at 230 words a minute, at least one."""
         return max(1, math.ceil(self.word_count / 230))
+
+
+class SyndicatedCopy(models.Model):
+    """A copy of an article published elsewhere (syndicated or reposted), recorded against the
+    article it repeats instead of being imported as a second article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="copies")
+    source = models.CharField(max_length=200, blank=True)
+    url = models.URLField("URL of the copy", max_length=500, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    original_checksum = models.CharField("SHA-256", max_length=64, unique=True)
+    similarity = models.FloatField(help_text="Share of the copy's word shingles the article has.")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["article", "imported_at"]
+        verbose_name_plural = "syndicated copies"
+
+    def __str__(self) -> str:
+        return f"Copy of “{self.article}” from {self.source or self.original_filename}"

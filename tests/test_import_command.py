@@ -109,6 +109,8 @@ def test_the_report_has_one_json_object_per_file(write_file, tmp_path, pcs):
         "date_precision": "month",
         "byline": "Jane Smith",
         "source": "Daily",
+        "reposted_by": "",
+        "sender": "",
         "url": "https://example.org/strike",
         "organisations": [pcs.name],
         "people": [],

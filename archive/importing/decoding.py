@@ -156,7 +156,12 @@ def _checked(text: str, encoding: str) -> Decoded:
 
 
 def detect_format(filename: str, text: str) -> str:
-    """The format: html for .html and .htm files and any text that reads as HTML, else text."""
+    """The format: email for a message (an .eml file, or text opening with a header block),
+    html for .html and .htm files and any text that reads as HTML, else text."""
+    from archive.importing.emails import looks_like_email
+
+    if looks_like_email(filename, text):
+        return "email"
     if PurePath(filename).suffix.lower() in HTML_SUFFIXES:
         return "html"
     return "html" if _HTML_SNIFF.search(text[:_DECLARATION_WINDOW]) else "text"

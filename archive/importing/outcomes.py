@@ -37,6 +37,8 @@ class FileOutcome:
     date_precision: str = ""
     byline: str = ""
     source: str = ""
+    reposted_by: str = ""
+    sender: str = ""
     url: str = ""
     organisations: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
