@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archive.importing.service import import_files
-from archive.models import Article
+from archive.models import Article, Organisation
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -137,3 +137,21 @@ def test_importing_the_seeds_again_imports_nothing(demo_articles):
     assert (again.imported, again.duplicates, again.refused) == (0, 5, 0)
     assert Article.objects.count() == 5
     assert all("the same bytes" in outcome.reason for outcome in again.outcomes)
+
+
+def test_seeds_with_a_source_are_linked_to_its_publication(demo_articles):
+    import_files([SEEDS])
+
+    sources = {
+        a.original_filename[:3]: (a.source, {o.slug for o in a.organisations.all()})
+        for a in Article.objects.prefetch_related("organisations")
+    }
+    # guardian.co.uk in the dateline's link; "Posted by Britannia Radio at 16:56"; the
+    # Independent's "Click to follow Indy Politics".
+    assert sources["000"][0] == "The Guardian"
+    assert sources["001"][0] == "Britannia Radio"
+    assert sources["004"][0] == "The Independent"
+    for prefix in ("000", "001", "004"):
+        source, organisations = sources[prefix]
+        assert Organisation.objects.get(name=source).slug in organisations
+    assert sources["002"][0] == sources["003"][0] == ""

@@ -20,6 +20,7 @@ from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract
 from archive.importing.linking import EntityMatcher, Links
 from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused
+from archive.importing.publications import Publications
 from archive.importing.sources import Source, collect_sources
 from archive.models import Article
 
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 COMMAND_LINE = "command line"
 SLUG_LENGTH = Article._meta.get_field("slug").max_length
 FILENAME_LENGTH = Article._meta.get_field("original_filename").max_length
+SOURCE_LENGTH = Article._meta.get_field("source").max_length
 SLUG_BATCH = 10
 
 
@@ -40,6 +42,7 @@ class _Run:
     imported_by: str
     max_bytes: int
     matcher: EntityMatcher
+    publications: Publications
     # Checksums and URLs of this run's imported files, for duplicates a dry run never wrote.
     seen: dict[tuple[str, str], FileOutcome] = field(default_factory=dict)
     # Slugs given in this run, so a dry run reports the slugs a real one would give.
@@ -69,6 +72,7 @@ def import_files(
         imported_by=imported_by,
         max_bytes=settings.ARCHIVE_MAX_ORIGINAL_BYTES if max_bytes is None else max_bytes,
         matcher=EntityMatcher.from_archive(),
+        publications=Publications.from_archive(),
     )
     report = ImportReport(dry_run=dry_run)
     for source in collect_sources(items):
@@ -148,13 +152,18 @@ def _save(
 ) -> FileOutcome:
     """Write the article and its links in one transaction (rolled back in a dry run)."""
     published = extracted.published
+    # The source as the archive names it, when it is one of its publications.
+    publication = run.publications.find([extracted.source, *extracted.source_candidates])
+    source_name = publication.name if publication else extracted.source
+    reposter = run.publications.find([extracted.reposted_by]) if extracted.reposted_by else None
+    reposted_by = reposter.name if reposter else extracted.reposted_by
     with transaction.atomic():
         article = Article(
             title=extracted.title,
             standfirst=extracted.standfirst,
             slug=_unique_slug(extracted.title, run.slugs),
             byline=extracted.byline,
-            source=extracted.source,
+            source=source_name[:SOURCE_LENGTH],
             url=extracted.url,
             published_date=published.date if published else None,
             date_precision=published.precision if published else Article.Precision.DAY,
@@ -162,7 +171,7 @@ def _save(
             # A message is kept as the text it came as; its body part was made into the body.
             original_format=Article.Format.TEXT if fmt == "email" else fmt,
             sender=extracted.sender,
-            reposted_by=extracted.reposted_by,
+            reposted_by=reposted_by[:SOURCE_LENGTH],
             original_checksum=checksum,
             original_encoding=decoded.encoding,
             original_filename=source.name[:FILENAME_LENGTH],
@@ -174,6 +183,8 @@ def _save(
         article.use_clean_body(extracted.body_html)  # made by the sanitiser in extract()
         article.save()
         links = run.matcher.find(f"{article.title}\n\n{article.body_text}")
+        if publication is not None and publication not in links.organisations:
+            links.organisations.append(publication)
         _link_entities(article, links)
         if run.dry_run:
             transaction.set_rollback(True)
