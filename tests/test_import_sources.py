@@ -72,7 +72,10 @@ def test_a_reposted_article_keeps_its_source_apart_from_the_reposting_site(write
 
 
 def test_a_blogs_posted_by_names_its_source(write_file):
-    text = "Talks on pensions resume\n\nMinisters will meet union leaders.\n\nPosted by Red Pepper at 09:12\n"
+    text = (
+        "Talks on pensions resume\n\nMinisters will meet union leaders.\n\n"
+        "Posted by Red Pepper at 09:12\n"
+    )
 
     article, _ = _import(write_file, "post.txt", text)
 
