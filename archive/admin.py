@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from archive import facets, sanitize
 from archive.admin_import import import_view
+from archive.admin_links import unlink_view
 from archive.models import Article, Event, Organisation, Person, Role
 
 admin.site.site_header = "Reading Room: editors"
@@ -134,7 +135,18 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         """The "Import articles" page, reached from the list's button (its change_list.html)."""
         import_page = self.admin_site.admin_view(lambda request: import_view(self, request))
-        return [path("import/", import_page, name="archive_article_import"), *super().get_urls()]
+        unlink = self.admin_site.admin_view(
+            lambda request, **kwargs: unlink_view(self, request, **kwargs)
+        )
+        return [
+            path("import/", import_page, name="archive_article_import"),
+            path(
+                "<int:article_id>/unlink/<str:kind>/<int:entity_id>/",
+                unlink,
+                name="archive_article_unlink",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         """The original is kept exactly as received: it can be given once, never edited."""

@@ -115,6 +115,7 @@ def test_the_report_has_one_json_object_per_file(write_file, tmp_path, pcs):
         "organisations": [pcs.name],
         "people": [],
         "events": [],
+        "links": [{"kind": "organisation", "id": pcs.pk, "name": pcs.name, "evidence": "PCS"}],
     }
     assert (refused["path"], refused["outcome"], refused["reason"]) == (
         str(bad),

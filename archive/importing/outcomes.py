@@ -43,6 +43,9 @@ class FileOutcome:
     organisations: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    # Every link made: {"kind": "organisation" | "person" | "event", "id", "name",
+    # "evidence": the words of the text that made it}, for the report to list and undo.
+    links: list[dict] = field(default_factory=list)
 
     @property
     def line(self) -> str:

@@ -22,7 +22,7 @@ from archive.importing.linking import EntityMatcher, Links
 from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused
 from archive.importing.publications import Publications
 from archive.importing.sources import Source, collect_sources
-from archive.models import Article
+from archive.models import Article, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -182,9 +182,12 @@ def _save(
         )
         article.use_clean_body(extracted.body_html)  # made by the sanitiser in extract()
         article.save()
-        links = run.matcher.find(f"{article.title}\n\n{article.body_text}")
+        links = run.matcher.find(
+            f"{article.title}\n\n{article.body_text}", published.date if published else None
+        )
         if publication is not None and publication not in links.organisations:
             links.organisations.append(publication)
+            links.evidence[(Organisation, publication.pk)] = f"source: {extracted.source}"
         _link_entities(article, links)
         if run.dry_run:
             transaction.set_rollback(True)
@@ -207,6 +210,20 @@ def _save(
         organisations=[org.name for org in links.organisations],
         people=[person.name for person in links.people],
         events=[event.name for event in links.events],
+        links=[
+            {
+                "kind": kind,
+                "id": entity.pk,
+                "name": entity.name,
+                "evidence": links.evidence.get((type(entity), entity.pk), ""),
+            }
+            for kind, entities in (
+                ("organisation", links.organisations),
+                ("person", links.people),
+                ("event", links.events),
+            )
+            for entity in entities
+        ],
     )
     run.slugs.add(article.slug)
     run.seen[_seen_key("original_checksum", checksum)] = outcome
