@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -141,6 +142,7 @@ def _utf8_with_stray_bytes(raw: bytes) -> tuple[str, int] | None:
 # Encodings a detected one is reported as when they read the bytes the same, most common first.
 _SAME_AS = ("cp1252", "mac_roman", "iso8859_15", "koi8_r")
 _DETECTION_THRESHOLD = 0.5
+_MAX_CHAOS = 0.1
 # The legacy encodings an undeclared file may be in, the more common first (ties go to the
 # earlier). Multi-byte East Asian encodings are left out: on short European texts the detector
 # mistakes Latin-1 for Big5.
@@ -179,15 +181,16 @@ def _detected(raw: bytes) -> Decoded | None:
     matches = list(
         from_bytes(raw, threshold=_DETECTION_THRESHOLD, cp_isolation=list(LEGACY_ENCODINGS))
     )
-    best = min(
-        matches,
+    matches.sort(
         key=lambda m: (
             round(m.chaos, 2),
-            -round(m.coherence, 2),
+            -round(m.coherence, 1),
             LEGACY_ENCODINGS.index(m.encoding),
-        ),
-        default=None,
+        )
     )
+    # Garbage bytes read as something by some encoding: only a reading with little chaos, in
+    # one script (not Latin words with Arabic letters in them), is taken.
+    best = next((m for m in matches if m.chaos <= _MAX_CHAOS and len(_scripts(str(m))) <= 1), None)
     if best is None or best.encoding.startswith(("utf", "ascii")):
         return None
     text = str(best)
@@ -205,6 +208,16 @@ def _detected(raw: bytes) -> Decoded | None:
         return _checked(text, FALLBACK)
     reported = _DETECTED_NAMES.get(name, codecs.lookup(name).name)
     return _checked(text, f"{reported} (detected)")
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of a text's letters beyond ASCII: {"LATIN"}, {"CYRILLIC"}, {"LATIN",
+    "ARABIC"}..."""
+    scripts = set()
+    for char in set(text):
+        if char.isalpha() and ord(char) > 0x7F:
+            scripts.add(unicodedata.name(char, "UNKNOWN").split(" ", 1)[0])
+    return scripts
 
 
 def _declared_encoding(raw: bytes) -> str | None:
