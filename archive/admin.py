@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from archive import facets, sanitize
 from archive.admin_import import import_view
 from archive.admin_links import unlink_view
-from archive.models import Article, Event, Organisation, Person, Role
+from archive.models import Article, Event, Organisation, Person, Role, SyndicatedCopy
 
 admin.site.site_header = "Reading Room: editors"
 admin.site.site_title = "Reading Room editors"
@@ -68,6 +68,19 @@ def withdraw(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     modeladmin.message_user(request, f"Withdrew {changed} article(s).", messages.SUCCESS)
 
 
+class SyndicatedCopyInline(admin.TabularInline):
+    """Copies of the article found elsewhere, recorded by the importer instead of imported."""
+
+    model = SyndicatedCopy
+    extra = 0
+    can_delete = True
+    fields = ("source", "url", "original_filename", "similarity", "imported_at", "imported_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -85,6 +98,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organisations", "people", "events")
     prepopulated_fields = {"slug": ("title",)}
     actions = (publish, withdraw)
+    inlines = (SyndicatedCopyInline,)
     save_on_top = True
     readonly_fields = (
         "preview",

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from archive import sanitize
+from archive.importing import similarity
 
 
 def _choices_check(field: str, choices: type[models.TextChoices], name: str):
@@ -494,6 +495,8 @@ class Article(models.Model):
                 self.body_html, [self.standfirst], headlines=[self.title]
             )
         self.body_text = sanitize.html_to_text(self.body_html)
+        analysis = similarity.analyse(self.body_text)
+        self.text_fingerprint, self.text_sketch = analysis.fingerprint, analysis.sketch
         if self.published_date:
             if self.date_precision in (self.Precision.MONTH, self.Precision.YEAR):
                 self.published_date = self.published_date.replace(day=1)

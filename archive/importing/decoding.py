@@ -143,6 +143,9 @@ def _utf8_with_stray_bytes(raw: bytes) -> tuple[str, int] | None:
 _SAME_AS = ("cp1252", "mac_roman", "iso8859_15", "koi8_r")
 _DETECTION_THRESHOLD = 0.5
 _MAX_CHAOS = 0.1
+# A lower-case letter followed by an upper-case letter beyond ASCII, inside a word ("cafŽ",
+# "unionÕs"): what a wrong single-byte encoding makes of accents and curly quotes.
+_CASE_FLIP = re.compile(r"[a-zß-ÿ][À-ÖØ-ÞŠŽŒŸ]")
 # The legacy encodings an undeclared file may be in, the more common first (ties go to the
 # earlier). Multi-byte East Asian encodings are left out: on short European texts the detector
 # mistakes Latin-1 for Big5.
@@ -184,6 +187,7 @@ def _detected(raw: bytes) -> Decoded | None:
     matches.sort(
         key=lambda m: (
             round(m.chaos, 2),
+            len(_CASE_FLIP.findall(str(m))),
             -round(m.coherence, 1),
             LEGACY_ENCODINGS.index(m.encoding),
         )

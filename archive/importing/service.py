@@ -14,15 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive import facets
-from archive.importing import urls
+from archive import facets, sanitize
+from archive.importing import similarity, urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract
 from archive.importing.linking import EntityMatcher, Links
 from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused
 from archive.importing.publications import Publications
 from archive.importing.sources import Source, collect_sources
-from archive.models import Article, Organisation
+from archive.models import Article, Organisation, SyndicatedCopy
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,19 @@ class _Run:
     seen: dict[tuple[str, str], FileOutcome] = field(default_factory=dict)
     # Slugs given in this run, so a dry run reports the slugs a real one would give.
     slugs: set[str] = field(default_factory=set)
+    near_duplicates: str = "report"
+    # The archive's text sketches (and this run's), for near-duplicates; made when first needed.
+    sketches: similarity.SketchIndex | None = None
+    fingerprints: dict[str, int] = field(default_factory=dict)  # the archive's, to article ids
+    # This run's imported texts by fingerprint and by the key the sketch index knows them by.
+    run_texts: dict[str, FileOutcome] = field(default_factory=dict)
+    run_shingles: dict[str, tuple[set[int], FileOutcome]] = field(default_factory=dict)
+
+
+# What to do with a file whose text is nearly that of an article the archive has: report it as a
+# probable duplicate (and import nothing), record it as a syndicated copy of that article, or
+# import it anyway (still reporting the article it repeats).
+NEAR_DUPLICATE_CHOICES = ("report", "link", "import")
 
 
 def import_files(
@@ -57,6 +70,7 @@ def import_files(
     imported_by: str = COMMAND_LINE,
     max_bytes: int | None = None,
     on_outcome: Callable[[FileOutcome], None] | None = None,
+    near_duplicates: str = "report",
 ) -> ImportReport:
     """Import files, folders (recursively) or uploads as articles, one transaction per file.
 
@@ -65,7 +79,14 @@ def import_files(
     article is a duplicate; a bad one is refused with a reason, and the run goes on. With
     `dry_run` every file's transaction is rolled back: the report is what a real run would do.
     `on_outcome` is called after each file (for a progress bar).
+
+    A file whose text is nearly an existing article's (the same words in another encoding, with
+    other page furniture, or a syndicated copy) is handled as `near_duplicates` says: "report"
+    (a probable duplicate, nothing written), "link" (recorded as a SyndicatedCopy of the
+    article) or "import" (imported, with the article it repeats in the report).
     """
+    if near_duplicates not in NEAR_DUPLICATE_CHOICES:
+        raise ValueError(f"near_duplicates must be one of {', '.join(NEAR_DUPLICATE_CHOICES)}")
     run = _Run(
         publish=publish,
         dry_run=dry_run,
@@ -73,6 +94,7 @@ def import_files(
         max_bytes=settings.ARCHIVE_MAX_ORIGINAL_BYTES if max_bytes is None else max_bytes,
         matcher=EntityMatcher.from_archive(),
         publications=Publications.from_archive(),
+        near_duplicates=near_duplicates,
     )
     report = ImportReport(dry_run=dry_run)
     for source in collect_sources(items):
@@ -101,7 +123,15 @@ def _import_one(source: Source, run: _Run) -> FileOutcome:
         duplicate = _duplicate(source, run, "url", extracted.url)
         if duplicate:
             return duplicate
-        return _save(source, run, decoded, fmt, checksum, extracted)
+        texts = _Texts.of(_final_text(extracted))
+        near = _near_duplicate(run, texts)
+        if near is not None and run.near_duplicates != "import":
+            return _repeat(source, run, decoded, fmt, checksum, extracted, near)
+        outcome = _save(source, run, decoded, fmt, checksum, extracted, texts)
+        if near is not None:
+            outcome.duplicate_of, outcome.similarity = near.article_id, round(near.similarity, 3)
+            outcome.note = f"a probable duplicate: {near.describe()}"
+        return outcome
     except Refused as refusal:
         return FileOutcome(
             source.label, Outcome.REFUSED, reason=str(refusal), encoding=encoding, format=fmt
@@ -134,13 +164,30 @@ def _duplicate(source: Source, run: _Run, field_name: str, value: str) -> FileOu
             .values("id", "slug", "title")
             .first()
         )
+        if found is None and field_name == "original_checksum":
+            copy = (
+                SyndicatedCopy.objects.filter(original_checksum=value)
+                .values("article_id", "article__slug", "article__title")
+                .first()
+            )
+            if copy is not None:
+                found = {
+                    "id": copy["article_id"],
+                    "slug": copy["article__slug"],
+                    "title": copy["article__title"],
+                }
+                same = "the same bytes as a recorded copy of"
         if found is None:
             return None
         where = f"article {found['id']}"
     return FileOutcome(
         source.label,
         Outcome.DUPLICATE,
-        reason=f"{same} as “{found['title']}” ({where})",
+        reason=(
+            f"{same} “{found['title']}” ({where})"
+            if same.endswith(" of")
+            else f"{same} as “{found['title']}” ({where})"
+        ),
         article_id=found["id"],
         slug=found["slug"],
         title=found["title"],
@@ -148,7 +195,13 @@ def _duplicate(source: Source, run: _Run, field_name: str, value: str) -> FileOu
 
 
 def _save(
-    source: Source, run: _Run, decoded: Decoded, fmt: str, checksum: str, extracted: Extracted
+    source: Source,
+    run: _Run,
+    decoded: Decoded,
+    fmt: str,
+    checksum: str,
+    extracted: Extracted,
+    texts: _Texts,
 ) -> FileOutcome:
     """Write the article and its links in one transaction (rolled back in a dry run)."""
     published = extracted.published
@@ -227,8 +280,182 @@ def _save(
     )
     run.slugs.add(article.slug)
     run.seen[_seen_key("original_checksum", checksum)] = outcome
+    _remember_text(run, texts, outcome)
     if article.url:
         run.seen[_seen_key("url", article.url)] = outcome
+    return outcome
+
+
+def _final_text(extracted: Extracted) -> str:
+    """The text the article will have: Article.prepare shows a new article's headline and
+    standfirst once, leaving out a first paragraph that repeats them."""
+    body = sanitize.without_leading_repeats(
+        extracted.body_html, [extracted.standfirst], headlines=[extracted.title]
+    )
+    return extracted.body_text if body == extracted.body_html else sanitize.html_to_text(body)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """A body's fingerprint, sketch and shingles, for the near-duplicate check."""
+
+    fingerprint: str
+    sketch: str
+    shingles: frozenset[int]
+
+    @classmethod
+    def of(cls, body_text: str) -> _Texts:
+        analysis = similarity.analyse(body_text)
+        return cls(analysis.fingerprint, analysis.sketch, analysis.shingles)
+
+
+@dataclass(frozen=True)
+class _Near:
+    """The article a file's text nearly repeats."""
+
+    article_id: int | None
+    slug: str
+    title: str
+    similarity: float
+    where: str
+
+    def describe(self) -> str:
+        how = (
+            "the same text"
+            if self.similarity >= 0.995
+            else f"{self.similarity:.0%} of the same text"
+        )
+        return f"{how} as “{self.title}” ({self.where})"
+
+
+def _sketch_index(run: _Run) -> similarity.SketchIndex:
+    """The archive's sketches, read once a run. Articles saved without one (loaded from a
+    fixture, which bypasses save()) are given theirs, except in a dry run."""
+    if run.sketches is None:
+        missing = list(
+            Article.objects.filter(text_fingerprint="")
+            .exclude(body_text="")
+            .only("id", "body_text")
+        )
+        for article in missing:
+            article.text_fingerprint = similarity.fingerprint(article.body_text)
+            article.text_sketch = similarity.sketch(article.body_text)
+        if missing and not run.dry_run:
+            Article.objects.bulk_update(
+                missing, ["text_fingerprint", "text_sketch"], batch_size=500
+            )
+        stored = list(
+            Article.objects.exclude(text_fingerprint="").values_list(
+                "id", "text_fingerprint", "text_sketch"
+            )
+        )
+        if run.dry_run:
+            stored += [(a.pk, a.text_fingerprint, a.text_sketch) for a in missing]
+        run.fingerprints = {fingerprint: pk for pk, fingerprint, _ in stored}
+        run.sketches = similarity.SketchIndex((pk, sketch) for pk, _, sketch in stored if sketch)
+    return run.sketches
+
+
+def _near_duplicate(run: _Run, texts: _Texts) -> _Near | None:
+    """The article (in the archive or earlier in this run) whose text this one nearly repeats."""
+    if not texts.fingerprint:
+        return None
+    earlier = run.run_texts.get(texts.fingerprint)
+    if earlier is not None:
+        return _Near(
+            earlier.article_id,
+            earlier.slug,
+            earlier.title,
+            1.0,
+            f"{earlier.path}, earlier in this run",
+        )
+    index = _sketch_index(run)
+    same_id = run.fingerprints.get(texts.fingerprint)
+    same = (
+        Article.objects.filter(pk=same_id).values("id", "slug", "title").first()
+        if same_id is not None
+        else None
+    )
+    if same is not None:
+        return _Near(same["id"], same["slug"], same["title"], 1.0, f"article {same['id']}")
+    if not texts.sketch:
+        return None
+    for candidate in index.candidates(texts.sketch)[:3]:
+        if isinstance(candidate.article_id, str):  # a file of this run
+            shingles, outcome = run.run_shingles[candidate.article_id]
+            measured = similarity.measure(texts.shingles, shingles)
+            if measured >= similarity.DUPLICATE_SIMILARITY:
+                where = f"{outcome.path}, earlier in this run"
+                return _Near(outcome.article_id, outcome.slug, outcome.title, measured, where)
+            continue
+        found = (
+            Article.objects.filter(pk=candidate.article_id)
+            .values("id", "slug", "title", "body_text")
+            .first()
+        )
+        if found is None:
+            continue
+        measured = similarity.measure(texts.shingles, similarity.shingles(found["body_text"]))
+        if measured >= similarity.DUPLICATE_SIMILARITY:
+            return _Near(
+                found["id"], found["slug"], found["title"], measured, f"article {found['id']}"
+            )
+    return None
+
+
+def _remember_text(run: _Run, texts: _Texts, outcome: FileOutcome) -> None:
+    """Keep an imported file's text for the near-duplicate check of the run's later files."""
+    if not texts.fingerprint:
+        return
+    run.run_texts.setdefault(texts.fingerprint, outcome)
+    if texts.sketch:
+        key = f"run:{len(run.run_shingles)}"
+        run.run_shingles[key] = (set(texts.shingles), outcome)
+        _sketch_index(run).add(key, texts.sketch)
+
+
+def _repeat(
+    source: Source,
+    run: _Run,
+    decoded: Decoded,
+    fmt: str,
+    checksum: str,
+    extracted: Extracted,
+    near: _Near,
+) -> FileOutcome:
+    """A file nearly repeating an article: reported, or recorded as a copy of it ("link")."""
+    outcome = FileOutcome(
+        source.label,
+        Outcome.DUPLICATE,
+        reason=f"probable duplicate: {near.describe()}",
+        encoding=decoded.encoding,
+        format=fmt,
+        article_id=near.article_id,
+        slug=near.slug,
+        title=near.title,
+        source=extracted.source,
+        url=extracted.url,
+        duplicate_of=near.article_id,
+        similarity=round(near.similarity, 3),
+    )
+    if run.near_duplicates == "link":
+        if near.article_id is not None:
+            with transaction.atomic():
+                SyndicatedCopy.objects.create(
+                    article_id=near.article_id,
+                    source=extracted.source[:SOURCE_LENGTH],
+                    url=extracted.url,
+                    original_filename=source.name[:FILENAME_LENGTH],
+                    original_checksum=checksum,
+                    similarity=near.similarity,
+                    imported_by=run.imported_by,
+                )
+                if run.dry_run:
+                    transaction.set_rollback(True)
+        verb = "would be recorded" if run.dry_run else "recorded"
+        outcome.reason = f"{verb} as a syndicated copy: {near.describe()}"
+        outcome.copy_recorded = not run.dry_run
+    run.seen[_seen_key("original_checksum", checksum)] = outcome
     return outcome
 
 
