@@ -37,6 +37,7 @@ _FORWARD_LINE = re.compile(
 )
 _INLINE_HEADER = re.compile(r"\b(From|Sent|Date|To|Cc|Subject)\s*:\s*", re.I)
 _HEADER_WINDOW = 2000
+_INLINE_FROM = re.compile(r"(?i)\bfrom\s*:")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def header_block(tree: HtmlElement) -> tuple[HtmlElement, dict[str, str]] | None
     """In an e-mail saved as HTML, the element holding its header block ("From: … Sent: …
     To: … Subject: …") before the message, and the headers it gives; else None."""
     body = tree.find(".//body")
-    if body is None:
+    if body is None or not _INLINE_FROM.search(body.text_content()[:_HEADER_WINDOW]):
         return None
     for br in body.iter("br"):  # "affiliates<br>Subject:" reads as two lines, not one word
         br.tail = "\n" + (br.tail or "")

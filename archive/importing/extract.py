@@ -162,19 +162,21 @@ def _from_html(text: str, whole: sanitize.Sanitized, *, max_bytes: int | None) -
     article = _main_content(tree, title) if _is_full_page(tree) else None
     cleaned = article or whole
     whole_text = sanitize.html_to_text(whole.body_html)
+    cleaned_text = whole_text if article is None else sanitize.html_to_text(article.body_html)
     url = metadata.url or ""
     source = headlines.source(tree, sitename, site_from_title, whole_text, url)
     original, reposted_by = headlines.original_source(whole_text, source)
     published = (
         mail_dated
         or dates.from_html(tree)
-        or dates.from_lines(sanitize.html_to_text(cleaned.body_html).split("\n\n"))
+        or dates.from_lines(cleaned_text.split("\n\n"))
         or _confirmed(dates.parse_value(metadata.date or ""), text, tree)  # htmldate: URL, markup
         or dates.from_lines(whole_text.split("\n\n"))
         or dates.from_labelled_lines(whole_text.split("\n\n"))
     )
     extracted = _from_body(
         cleaned,
+        cleaned_text=cleaned_text,
         published=published,
         headline=title or subject,
         byline=metadata.author or "",
@@ -236,6 +238,7 @@ def _first_h1(tree: HtmlElement) -> str:
 def _from_body(
     cleaned: sanitize.Sanitized,
     *,
+    cleaned_text: str | None = None,
     published: PublishedDate | None,
     headline: str = "",
     byline: str = "",
@@ -243,9 +246,14 @@ def _from_body(
     url: str = "",
     standfirst: str = "",
 ) -> Extracted:
-    untrimmed = sanitize.html_to_text(cleaned.body_html).split("\n\n")
+    untrimmed_text = (
+        sanitize.html_to_text(cleaned.body_html) if cleaned_text is None else cleaned_text
+    )
+    untrimmed = untrimmed_text.split("\n\n")
     body_html = furniture.trim(cleaned.body_html)
-    body_text = sanitize.html_to_text(body_html)
+    body_text = (
+        untrimmed_text if body_html == cleaned.body_html else sanitize.html_to_text(body_html)
+    )
     lines = body_text.split("\n\n")
     url = _checked_url(url) or _url_line(untrimmed)
     title = next(

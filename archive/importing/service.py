@@ -51,6 +51,7 @@ class _Run:
     # The archive's text sketches (and this run's), for near-duplicates; made when first needed.
     sketches: similarity.SketchIndex | None = None
     fingerprints: dict[str, int] = field(default_factory=dict)  # the archive's, to article ids
+    copy_checksums: set[str] | None = None  # of the recorded syndicated copies
     # This run's imported texts by fingerprint and by the key the sketch index knows them by.
     run_texts: dict[str, FileOutcome] = field(default_factory=dict)
     run_shingles: dict[str, tuple[set[int], FileOutcome]] = field(default_factory=dict)
@@ -164,7 +165,7 @@ def _duplicate(source: Source, run: _Run, field_name: str, value: str) -> FileOu
             .values("id", "slug", "title")
             .first()
         )
-        if found is None and field_name == "original_checksum":
+        if found is None and field_name == "original_checksum" and value in _copy_checksums(run):
             copy = (
                 SyndicatedCopy.objects.filter(original_checksum=value)
                 .values("article_id", "article__slug", "article__title")
@@ -328,6 +329,13 @@ class _Near:
         return f"{how} as “{self.title}” ({self.where})"
 
 
+def _copy_checksums(run: _Run) -> set[str]:
+    """The checksums of the recorded syndicated copies, read once a run (there are few)."""
+    if run.copy_checksums is None:
+        run.copy_checksums = set(SyndicatedCopy.objects.values_list("original_checksum", flat=True))
+    return run.copy_checksums
+
+
 def _sketch_index(run: _Run) -> similarity.SketchIndex:
     """The archive's sketches, read once a run. Articles saved without one (loaded from a
     fixture, which bypasses save()) are given theirs, except in a dry run."""
@@ -450,6 +458,8 @@ def _repeat(
                     similarity=near.similarity,
                     imported_by=run.imported_by,
                 )
+                if not run.dry_run:
+                    _copy_checksums(run).add(checksum)
                 if run.dry_run:
                     transaction.set_rollback(True)
         verb = "would be recorded" if run.dry_run else "recorded"
