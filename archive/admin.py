@@ -220,6 +220,6 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "start_date", "end_date", "location")
     list_filter = ("kind", ("organisations", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "start_date"
-    search_fields = ("name", "location", "description", "slug")
+    search_fields = ("name", "aliases", "location", "description", "slug")
     autocomplete_fields = ("organisations",)
     prepopulated_fields = {"slug": ("name",)}

@@ -125,3 +125,20 @@ To: Rota list <rota@example.org>
     assert article.title == "Re: Cover for picket rota"
     assert article.published_date.isoformat() == "2011-11-29"
     assert article.body_text == TEXT
+
+
+def test_an_email_about_the_30_november_strike_is_linked_to_it(write_file, n30):
+    message = """From: Tony Reay [mailto:tony.reay@example.org]
+Sent: Wednesday, November 23, 2011 9:14 AM
+To: London branch secretaries
+Subject: Picket lines on 30 November
+
+PCS members will join the strike next Wednesday. Picket lines start at 7am.
+"""
+    article, outcome = _import(write_file, "pickets.txt", message)
+
+    assert list(article.events.all()) == [n30]
+    assert article.title == "Picket lines on 30 November"
+    assert [
+        (link["name"], link["evidence"]) for link in outcome.links if link["kind"] == "event"
+    ] == [(n30.name, "30 November")]
