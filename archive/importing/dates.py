@@ -94,6 +94,10 @@ _DATE_START = re.compile(
     re.I,
 )
 _MONTH_LINE = re.compile(rf"^\s*{_MONTH}\s+(?P<year>\d{{4}})\s*$", re.I)
+# A short line ending with a season: "Foodworker, Spring 1998" (a quarterly's issue): a year.
+_ENDS_WITH_SEASON = re.compile(
+    r"^(?:[^\d]{0,40}[\s,])?(?:spring|summer|autumn|fall|winter)\s+(?P<year>\d{4})\s*$", re.I
+)
 # A short line ending with a month: "RMT News, November 2011".
 _ENDS_WITH_MONTH = re.compile(rf"^[^\d]{{0,40}}[\s,]{_MONTH}\s+(?P<year>\d{{4}})\s*$", re.I)
 _ISO = re.compile(
@@ -179,7 +183,10 @@ def _json_ld_dates(text: str) -> Iterator[str]:
 
 def _month_line(line: str) -> PublishedDate | None:
     match = _MONTH_LINE.match(line) or _ENDS_WITH_MONTH.match(line)
-    return _make(match.group("year"), match.group("month"), None) if match else None
+    if match:
+        return _make(match.group("year"), match.group("month"), None)
+    season = _ENDS_WITH_SEASON.match(line)
+    return _make(season.group("year"), None, None) if season else None
 
 
 def _text_date(text: str) -> PublishedDate | None:

@@ -257,7 +257,12 @@ def _from_body(
     lines = body_text.split("\n\n")
     url = _checked_url(url) or _url_line(untrimmed)
     title = next(
-        (t for t in (headline, cleaned.title) if t and t.casefold() != source.casefold()), ""
+        (
+            t
+            for t in (headline, cleaned.title)
+            if t and t.casefold() != source.casefold() and not headlines.is_generic(t)
+        ),
+        "",
     )
     return Extracted(
         body_html=body_html,

@@ -27,6 +27,29 @@ GENERIC_HEADINGS = frozenset(
     {
         "about",
         "about this site",
+        "analysis",
+        "announcements",
+        "blog posts",
+        "briefing",
+        "bulletin",
+        "business",
+        "comment",
+        "comment is free",
+        "editorial",
+        "events",
+        "features",
+        "letters",
+        "local news",
+        "media centre",
+        "national news",
+        "newsletter",
+        "newsroom",
+        "opinion",
+        "politics",
+        "sport",
+        "uk news",
+        "updates",
+        "world",
         "about us",
         "archive",
         "archives",
@@ -173,15 +196,24 @@ def headline(tree: HtmlElement, h1: str, metadata_title: str, sitename: str) -> 
             site_from_title = parts[-1]
     site = h1 if masthead else site_from_title
     names_with_site = names | {fold(site_from_title)} - {""}
-    if h1 and not masthead and not is_generic(h1, names_with_site):
-        return h1, site
+    from_metadata = ""
     for candidate in _metadata_headlines(tree, metadata_title):
         stripped = strip_site_name(candidate, names_with_site)
         if stripped and not is_generic(stripped, names_with_site):
-            return stripped, site
+            from_metadata = stripped
+            break
+    if h1 and not masthead and not is_generic(h1, names_with_site):
+        # A word or two over a longer headline in the metadata is a section's name ("Opinion").
+        if not (from_metadata and len(h1.split()) <= 2 < len(from_metadata.split())):
+            return h1, site
+    if from_metadata:
+        return from_metadata, site
     for part in parts:  # the <title> part a heading on the page repeats
         if fold(part) in headings and not is_generic(part, names_with_site):
             return part, site
+    following = _heading_after(tree, h1) if h1 else ""
+    if following and not is_generic(following, names_with_site):
+        return following, site
     remaining = [part for part in parts if not is_generic(part, names_with_site)]
     if remaining and len(parts) > 1:
         return max(remaining, key=len), site
@@ -219,6 +251,18 @@ def _metadata_headlines(tree: HtmlElement, metadata_title: str) -> Iterator[str]
     yield from meta_values(tree, HEADLINE_META)
     if metadata_title:
         yield metadata_title
+
+
+def _heading_after(tree: HtmlElement, h1: str) -> str:
+    """The first h2 or h3 after the page's h1 (a section's name), outside the furniture."""
+    seen = False
+    for element in tree.xpath("//body//*[self::h1 or self::h2 or self::h3]"):
+        text = " ".join(element.text_content().split())
+        if element.tag == "h1" and fold(text) == fold(h1):
+            seen = True
+        elif seen and element.tag != "h1" and text and not in_furniture(element):
+            return text
+    return ""
 
 
 def _headings(tree: HtmlElement) -> Iterator[str]:
