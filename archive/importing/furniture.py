@@ -66,6 +66,7 @@ _LEADING_FURNITURE = (
     re.compile(r"^(?:posted|published|first\s+published|date)(?:\s+on)?:?\s+.{4,40}$", re.I),
 )
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "’")
+FURNITURE_LENGTH = 120
 SPLIT_BLOCKS = 4
 SPLIT_BLOCK_LENGTH = 40
 _BLOCK = re.compile(r"<(p|h[2-6])>(.*?)</\1>\n?", re.DOTALL)
@@ -82,10 +83,18 @@ def trim(body_html: str) -> str:
     from archive.importing import dates  # dates imports this module
 
     blocks = list(_BLOCK.finditer(body_html))
-    texts = [" ".join(html.unescape(_TAG.sub(" ", b.group(2))).split()) for b in blocks]
+    # Only short blocks can be furniture: long ones are not read (their text stays "…").
+    texts = [
+        " ".join(html.unescape(_TAG.sub(" ", b.group(2))).split())
+        if b.end(2) - b.start(2) <= 4 * FURNITURE_LENGTH
+        else "…"
+        for b in blocks
+    ]
     dropped: set[int] = set()
     for number, text in enumerate(texts):
         if number in dropped or text.endswith(_SENTENCE_ENDS):  # a sentence is never furniture
+            continue
+        if len(text) > FURNITURE_LENGTH:  # furniture is a short line
             continue
         if any(pattern.match(text) for pattern in FURNITURE_BLOCKS) or (
             number < LEADING_BLOCKS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -287,13 +288,20 @@ def _save(
     return outcome
 
 
+_BLOCK_END = re.compile(r"</(?:p|h2|h3|h4)>")
+
+
 def _final_text(extracted: Extracted) -> str:
     """The text the article will have: Article.prepare shows a new article's headline and
     standfirst once, leaving out a first paragraph that repeats them."""
     body = sanitize.without_leading_repeats(
         extracted.body_html, [extracted.standfirst], headlines=[extracted.title]
     )
-    return extracted.body_text if body == extracted.body_html else sanitize.html_to_text(body)
+    if body == extracted.body_html:
+        return extracted.body_text
+    # Each block left out was one paragraph of the text: drop as many.
+    dropped = len(_BLOCK_END.findall(extracted.body_html, 0, len(extracted.body_html) - len(body)))
+    return "\n\n".join(extracted.body_text.split("\n\n")[dropped:])
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,6 @@ MIN_WORDS = 20
 
 _WORD = re.compile(r"\w+")
 _COMBINING = re.compile("[\u0300-\u036f]")
-_MASK = 0xFFFFFFFF
 
 
 def words(text: str) -> list[str]:
@@ -65,15 +64,16 @@ def analyse(text: str) -> Analysis:
     normalised = " ".join(found)
     digest = hashlib.sha1(normalised.encode("utf-8")).hexdigest()  # noqa: S324 - not for security
     # Each word as a number, each run of words as the hash of its numbers' tuple (Python hashes
-    # tuples of integers the same way in every process), kept to 32 bits.
-    ids = [zlib.crc32(word.encode("utf-8")) for word in found]
+    # tuples of integers the same way in every process).
+    ids = list(map(zlib.crc32, map(str.encode, found)))
     if len(ids) < SHINGLE_WORDS:
-        hashes = frozenset({hash(tuple(ids)) & _MASK})
+        hashes = frozenset({hash(tuple(ids))})
     else:
-        runs = zip(*(ids[start:] for start in range(SHINGLE_WORDS)), strict=False)
-        hashes = frozenset(hash(run) & _MASK for run in runs)
+        hashes = frozenset(
+            map(hash, zip(*(ids[start:] for start in range(SHINGLE_WORDS)), strict=False))
+        )
     stored = (
-        " ".join(f"{value:x}" for value in sorted(hashes)[:SKETCH_SIZE])
+        " ".join(f"{value:x}" for value in sorted(hashes)[:SKETCH_SIZE])  # "-1f3a…" if negative
         if len(found) >= MIN_WORDS
         else ""
     )
