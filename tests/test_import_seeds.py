@@ -155,3 +155,11 @@ def test_seeds_with_a_source_are_linked_to_its_publication(demo_articles):
         source, organisations = sources[prefix]
         assert Organisation.objects.get(name=source).slug in organisations
     assert sources["002"][0] == sources["003"][0] == ""
+
+
+def test_a_publication_linked_as_the_source_says_what_named_it(demo_articles):
+    report = import_files([SEEDS])
+
+    (outcome,) = (o for o in report.outcomes if Path(o.path).name.startswith("004"))
+    (link,) = (link for link in outcome.links if link["name"] == "The Independent")
+    assert link["evidence"] == "source: Indy Politics"  # "Click to follow Indy Politics"

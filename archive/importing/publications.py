@@ -40,11 +40,16 @@ class Publications:
 
     def find(self, names: Iterable[str]) -> Organisation | None:
         """The publication the first recognisable name stands for, if any."""
+        found = self.find_with_name(names)
+        return found[0] if found else None
+
+    def find_with_name(self, names: Iterable[str]) -> tuple[Organisation, str] | None:
+        """The publication the first recognisable name stands for, and that name."""
         names = [name for name in names if name and name.strip()]
         for name in names:  # whole names first, then hosts, then the first words
             found = self._by_name.get(_key(name))
             if found:
-                return found
+                return found, name
         for name in names:
             key = _key(name)
             if "." in key and " " not in key:  # a host: news.bbc.co.uk, www.guardian.co.uk
@@ -52,11 +57,11 @@ class Publications:
                 for start in range(1, len(parts) - 1):
                     found = self._by_name.get(".".join(parts[start:]))
                     if found:
-                        return found
+                        return found, name
         for name in names:
             words = _key(name).split()
             for end in range(len(words) - 1, 0, -1):
                 found = self._by_name.get(" ".join(words[:end]))
                 if found:
-                    return found
+                    return found, name
         return None

@@ -208,7 +208,8 @@ def _save(
     """Write the article and its links in one transaction (rolled back in a dry run)."""
     published = extracted.published
     # The source as the archive names it, when it is one of its publications.
-    publication = run.publications.find([extracted.source, *extracted.source_candidates])
+    found = run.publications.find_with_name([extracted.source, *extracted.source_candidates])
+    publication, named_as = found if found else (None, "")
     source_name = publication.name if publication else extracted.source
     reposter = run.publications.find([extracted.reposted_by]) if extracted.reposted_by else None
     reposted_by = reposter.name if reposter else extracted.reposted_by
@@ -242,7 +243,7 @@ def _save(
         )
         if publication is not None and publication not in links.organisations:
             links.organisations.append(publication)
-            links.evidence[(Organisation, publication.pk)] = f"source: {extracted.source}"
+            links.evidence[(Organisation, publication.pk)] = f"source: {named_as}"
         _link_entities(article, links)
         if run.dry_run:
             transaction.set_rollback(True)
