@@ -80,3 +80,22 @@ def test_a_blogs_posted_by_names_its_source(write_file):
     article, _ = _import(write_file, "post.txt", text)
 
     assert article.source == "Red Pepper"
+
+
+def test_a_transcription_opening_with_its_papers_name_takes_it_as_source(write_file):
+    Organisation.objects.create(
+        name="Morning Star", slug="morning-star", kind=Organisation.Kind.PUBLICATION
+    )
+    text = (
+        "Morning Star\n\nDockers back action over automation\n\nThursday 9 June 2022\n\n"
+        "Dock workers voted to strike over the automation of the container terminal.\n"
+    )
+
+    (outcome,) = import_files([write_file("dockers.txt", text)]).outcomes
+    article = Article.objects.get(pk=outcome.article_id)
+
+    assert article.title == "Dockers back action over automation"
+    assert article.source == "Morning Star"
+    assert article.published_date.isoformat() == "2022-06-09"
+    assert not article.body_text.startswith("Morning Star")
+    assert article.needs_review  # the title is still a guess

@@ -369,3 +369,18 @@ def _clip(text: str, length: int) -> str:
     if len(text) <= length:
         return text
     return text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def without_masthead(extracted: Extracted, masthead: str) -> Extracted:
+    """A transcription that opens with its publication's name ("Morning Star", then the
+    headline): that line is its source, not its guessed title, and leaves the body."""
+    body_html = sanitize.without_leading_repeats(extracted.body_html, [masthead], most=1)
+    if body_html == extracted.body_html:
+        return extracted
+    body_text = sanitize.html_to_text(body_html)
+    return replace(
+        extracted,
+        body_html=body_html,
+        body_text=body_text,
+        title=_first_sentence_like(body_text.split("\n\n")),
+    )

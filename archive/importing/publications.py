@@ -43,13 +43,18 @@ class Publications:
         found = self.find_with_name(names)
         return found[0] if found else None
 
-    def find_with_name(self, names: Iterable[str]) -> tuple[Organisation, str] | None:
-        """The publication the first recognisable name stands for, and that name."""
+    def find_with_name(
+        self, names: Iterable[str], *, exact: bool = False
+    ) -> tuple[Organisation, str] | None:
+        """The publication the first recognisable name stands for, and that name; with `exact`,
+        only a whole name (or abbreviation or alias) counts, not a host or first words."""
         names = [name for name in names if name and name.strip()]
         for name in names:  # whole names first, then hosts, then the first words
             found = self._by_name.get(_key(name))
             if found:
                 return found, name
+        if exact:
+            return None
         for name in names:
             key = _key(name)
             if "." in key and " " not in key:  # a host: news.bbc.co.uk, www.guardian.co.uk

@@ -7,7 +7,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from archive import facets, sanitize
 from archive.importing import similarity, urls
 from archive.importing.decoding import Decoded, decode, detect_format
-from archive.importing.extract import Extracted, extract
+from archive.importing.extract import Extracted, extract, without_masthead
 from archive.importing.linking import EntityMatcher, Links
 from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused
 from archive.importing.publications import Publications
@@ -125,6 +125,13 @@ def _import_one(source: Source, run: _Run) -> FileOutcome:
         duplicate = _duplicate(source, run, "url", extracted.url)
         if duplicate:
             return duplicate
+        if extracted.title_guessed:  # "Morning Star", then the headline: the paper's name
+            masthead = run.publications.find_with_name([extracted.title], exact=True)
+            if masthead is not None:
+                extracted = replace(
+                    without_masthead(extracted, extracted.title),
+                    source=masthead[0].name,
+                )
         texts = _Texts.of(_final_text(extracted))
         near = _near_duplicate(run, texts)
         if near is not None and run.near_duplicates != "import":
