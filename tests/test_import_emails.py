@@ -142,3 +142,15 @@ PCS members will join the strike next Wednesday. Picket lines start at 7am.
     assert [
         (link["name"], link["evidence"]) for link in outcome.links if link["kind"] == "event"
     ] == [(n30.name, "30 November")]
+
+
+def test_an_html_body_sent_without_its_content_type_is_read_as_html(write_file):
+    message = """From: news@union.example.org
+Subject: Ballot news
+Date: Thu, 13 Oct 2011 08:05:00 +0100
+
+<html><body><p>Members will <b>strike</b>.</p></body></html>
+"""
+    article, _ = _import(write_file, "news.eml", message)
+
+    assert article.body_html == "<p>Members will <b>strike</b>.</p>"

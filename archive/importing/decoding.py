@@ -258,4 +258,9 @@ def detect_format(filename: str, text: str) -> str:
         return "email"
     if PurePath(filename).suffix.lower() in HTML_SUFFIXES:
         return "html"
-    return "html" if _HTML_SNIFF.search(text[:_DECLARATION_WINDOW]) else "text"
+    return "html" if looks_like_html(text) else "text"
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text's opening reads as HTML markup."""
+    return bool(_HTML_SNIFF.search(text[:_DECLARATION_WINDOW]))

@@ -37,6 +37,7 @@ from trafilatura.metadata import extract_metadata
 from archive import sanitize
 from archive.importing import dates, emails, furniture, headlines, urls
 from archive.importing.dates import PublishedDate
+from archive.importing.decoding import looks_like_html
 from archive.importing.furniture import FURNITURE_ELEMENTS, FURNITURE_WORDS, in_furniture
 from archive.importing.outcomes import Refused
 from archive.models import Article
@@ -107,8 +108,11 @@ def _from_email(text: str, *, max_bytes: int | None) -> Extracted:
     message = emails.parse(text)
     if not message.body.strip():
         raise Refused("the e-mail has no text")
-    inner = extract(message.body, message.body_format, max_bytes=max_bytes)
-    own_headline = message.body_format == "html" and not inner.title_guessed
+    body_format = message.body_format
+    if body_format == "text" and looks_like_html(message.body):  # HTML sent without its type
+        body_format = "html"
+    inner = extract(message.body, body_format, max_bytes=max_bytes)
+    own_headline = body_format == "html" and not inner.title_guessed
     title = inner.title if own_headline or not message.subject else message.subject
     return replace(
         inner,
