@@ -16,7 +16,17 @@ from reversion.models import Version
 
 from archive import editorial, facets, history, merging, sanitize
 from archive.admin_import import import_urls
-from archive.models import Article, Event, MergedRecord, Organisation, Person, Role, StaleEdit
+from archive.admin_links import unlink_view
+from archive.models import (
+    Article,
+    Event,
+    MergedRecord,
+    Organisation,
+    Person,
+    Role,
+    StaleEdit,
+    SyndicatedCopy,
+)
 
 admin.site.site_header = "Reading Room: editors"
 admin.site.site_title = "Reading Room editors"
@@ -383,6 +393,19 @@ class ArchiveAdmin(admin.ModelAdmin):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk])
 
 
+class SyndicatedCopyInline(admin.TabularInline):
+    """Copies of the article found elsewhere, recorded by the importer instead of imported."""
+
+    model = SyndicatedCopy
+    extra = 0
+    can_delete = True
+    fields = ("source", "url", "original_filename", "similarity", "imported_at", "imported_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(ArchiveAdmin):
     form = ArticleAdminForm
@@ -400,6 +423,7 @@ class ArticleAdmin(ArchiveAdmin):
     autocomplete_fields = ("organisations", "people", "events")
     prepopulated_fields = {"slug": ("title",)}
     actions = (publish, withdraw)
+    inlines = (SyndicatedCopyInline,)
     save_on_top = True
     readonly_fields = (
         "preview",
@@ -425,7 +449,10 @@ class ArticleAdmin(ArchiveAdmin):
                 )
             },
         ),
-        ("Source", {"fields": ("source", "url", ("published_date", "date_precision"))}),
+        (
+            "Source",
+            {"fields": ("source", "reposted_by", "url", ("published_date", "date_precision"))},
+        ),
         ("Links", {"fields": ("organisations", "people", "events")}),
         (
             "Body",
@@ -446,6 +473,7 @@ class ArticleAdmin(ArchiveAdmin):
                     "original_checksum",
                     "original_encoding",
                     "original_filename",
+                    "sender",
                     "imported_at",
                     "imported_by",
                     "created_at",
@@ -457,7 +485,18 @@ class ArticleAdmin(ArchiveAdmin):
 
     def get_urls(self):
         """The "Import articles" page, reached from the list's button (its change_list.html)."""
-        return [*import_urls(self), *super().get_urls()]
+        unlink = self.admin_site.admin_view(
+            lambda request, **kwargs: unlink_view(self, request, **kwargs)
+        )
+        return [
+            *import_urls(self),
+            path(
+                "<int:article_id>/unlink/<str:kind>/<int:entity_id>/",
+                unlink,
+                name="archive_article_unlink",
+            ),
+            *super().get_urls(),
+        ]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         """Editors withdraw an article (back to draft) rather than delete it: deleting one
@@ -643,6 +682,6 @@ class EventAdmin(EntityAdmin):
     list_display = ("name", "kind", "start_date", "end_date", "location")
     list_filter = ("kind", ("organisations", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "start_date"
-    search_fields = ("name", "location", "description", "slug")
+    search_fields = ("name", "aliases", "location", "description", "slug")
     autocomplete_fields = ("organisations",)
     prepopulated_fields = {"slug": ("name",)}

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from archive import sanitize
+from archive.importing import similarity
 
 
 def _choices_check(field: str, choices: type[models.TextChoices], name: str):
@@ -407,7 +408,8 @@ class Event(Addressed):
     location = models.CharField(max_length=200, blank=True)
     aliases = models.TextField(
         blank=True,
-        help_text="Other names it appears under in text, one per line (for example N30).",
+        help_text="Other names it appears under in text, one per line (for example N30, "
+        "the November 30 strike). The importer links articles that use them.",
     )
     organisations = models.ManyToManyField(Organisation, related_name="events", blank=True)
     description = models.TextField(blank=True)
@@ -567,6 +569,18 @@ class Article(Addressed):
     original_filename = models.CharField(max_length=255, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_by = models.CharField(max_length=150, blank=True)
+    sender = models.CharField(
+        max_length=200, blank=True, help_text="Who sent it, when it came as an e-mail."
+    )
+    reposted_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The site it was copied from, when that reposted it from its source.",
+    )
+    # The importer's near-duplicate check: a hash of the text with case, punctuation and
+    # white space run together, and a MinHash sketch of its word shingles.
+    text_fingerprint = models.CharField(max_length=40, blank=True, editable=False)
+    text_sketch = models.TextField(blank=True, editable=False)
     needs_review = models.BooleanField(
         default=False,
         help_text="Set when the importer had to guess (for example a title from the first line); "
@@ -613,8 +627,9 @@ class Article(Addressed):
             ),
             # The year and month facets and the date histogram.
             models.Index(fields=["status", "year", "month"], name="article_status_year_idx"),
-            # The importer's duplicate check by canonical URL.
+            # The importer's duplicate check by canonical URL, and by normalised text.
             models.Index(fields=["url"], name="article_url_idx"),
+            models.Index(fields=["text_fingerprint"], name="article_fingerprint_idx"),
             # The facet cache's fingerprint: the last change to any article.
             models.Index(fields=["updated_at"], name="article_updated_idx"),
             # The source facet.
@@ -680,6 +695,8 @@ class Article(Addressed):
                 self.title = cleaned.title[: self._meta.get_field("title").max_length]
         self.body_text = sanitize.html_to_text(self.body_html)
         self._record_first_publication()
+        analysis = similarity.analyse(self.body_text)
+        self.text_fingerprint, self.text_sketch = analysis.fingerprint, analysis.sketch
         if self.published_date:
             if self.date_precision in (self.Precision.MONTH, self.Precision.YEAR):
                 self.published_date = self.published_date.replace(day=1)
@@ -796,3 +813,24 @@ class SearchMatch(models.Model):
 
 # The admin's uploads waiting for (or read by) the import task.
 from archive.import_batches import ImportBatch, ImportFile  # noqa: E402, F401
+
+
+class SyndicatedCopy(models.Model):
+    """A copy of an article published elsewhere (syndicated or reposted), recorded against the
+    article it repeats instead of being imported as a second article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="copies")
+    source = models.CharField(max_length=200, blank=True)
+    url = models.URLField("URL of the copy", max_length=500, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    original_checksum = models.CharField("SHA-256", max_length=64, unique=True)
+    similarity = models.FloatField(help_text="Share of the copy's word shingles the article has.")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["article", "imported_at"]
+        verbose_name_plural = "syndicated copies"
+
+    def __str__(self) -> str:
+        return f"Copy of “{self.article}” from {self.source or self.original_filename}"

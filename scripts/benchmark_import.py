@@ -132,6 +132,8 @@ def main() -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/benchmark.sqlite3"
         os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-import")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+        # A checkout's .env turns DEBUG on, and with it the logging of every SQL query.
+        os.environ["DJANGO_DEBUG"] = "0"
         import django
 
         django.setup()

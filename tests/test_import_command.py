@@ -109,10 +109,17 @@ def test_the_report_has_one_json_object_per_file(write_file, tmp_path, pcs):
         "date_precision": "month",
         "byline": "Jane Smith",
         "source": "Daily",
+        "reposted_by": "",
+        "sender": "",
         "url": "https://example.org/strike",
         "organisations": [pcs.name],
         "people": [],
         "events": [],
+        "links": [{"kind": "organisation", "id": pcs.pk, "name": pcs.name, "evidence": "PCS"}],
+        "duplicate_of": None,
+        "similarity": None,
+        "copy_recorded": False,
+        "note": "",
     }
     assert (refused["path"], refused["outcome"], refused["reason"]) == (
         str(bad),

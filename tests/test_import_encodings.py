@@ -90,3 +90,39 @@ def test_utf8_with_a_stray_windows_1252_byte_is_read_as_utf8(write_file):
     article = Article.objects.get(pk=outcome.article_id)
     assert "Unison’s members want “£250” more – from April" in article.body_text
     assert outcome.encoding == "utf-8 (1 stray byte as windows-1252)"
+
+
+LEGACY = {
+    "mac_roman": (
+        "Workers’ strike at the café — “solidarity” forever, said the secrétaire générale. "
+        "Ça ira: the façade of the hôtel de ville was covered in posters for the grève.\n",
+        "mac-roman (detected)",
+    ),
+    "iso8859_2": (
+        "Strajk pracowników w Gdańsku: związek zawodowy Solidarność żąda podwyżek płac i "
+        "zmian w zakładzie. Związkowcy zapowiadają dalsze protesty.\n",
+        "iso8859-2 (detected)",
+    ),
+    "iso8859_15": (
+        "La grève des cheminots coûte 10 € par jour; les salariés ont voté à l'unanimité "
+        "pour l'action.\n",
+        "iso8859-15 (detected)",
+    ),
+    "koi8_r": (
+        "Забастовка шахтёров: профсоюз требует повышения зарплаты и улучшения условий труда "
+        "на предприятии. Рабочие собрались у ворот шахты.\n",
+        "koi8-r (detected)",
+    ),
+}
+
+
+@pytest.mark.parametrize("codec", sorted(LEGACY))
+def test_an_undeclared_legacy_encoding_is_detected_and_reported(write_file, codec):
+    text, reported = LEGACY[codec]
+    content = f"Strike\n\n{text * 3}"
+
+    used, article = _import(write_file, f"{codec}.txt", content.encode(codec))
+
+    assert used == reported
+    assert article.original == content  # never mojibake
+    assert text.strip() in article.body_text

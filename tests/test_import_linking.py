@@ -92,3 +92,81 @@ def test_a_matcher_finds_each_entity_once_in_order_of_first_mention(pcs, tuc, se
 
     assert [org.slug for org in links.organisations] == ["tuc", "pcs"]
     assert links.people == [Person.objects.get(slug="mark-serwotka")]
+
+
+@pytest.fixture
+def ordinary_word_names(db):
+    """Organisations whose names are also ordinary words, as in the demo."""
+    made = {}
+    for name, slug, kind, abbreviation, aliases in (
+        ("Unite", "unite", "trade_union", "", "Unite the Union"),
+        ("Unity", "unity", "party", "", ""),
+        ("Labour Party", "labour-party", "party", "", "Labour"),
+        ("HM Treasury", "hm-treasury", "government", "", "Treasury"),
+        ("Socialist Party", "socialist-party", "party", "SP", ""),
+    ):
+        made[slug] = Organisation.objects.create(
+            name=name, slug=slug, kind=kind, abbreviation=abbreviation, aliases=aliases
+        )
+    return made
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Labour Research Department published new figures.",
+        "Unity is strength, the banner said.",
+        "Unite and fight was the slogan of the day.",
+        "The depot on Treasury Road was picketed.",
+        "The SP line on the ballot was never explained.",
+        "Labour costs at the plant have fallen.",
+    ],
+)
+def test_a_name_that_is_an_ordinary_word_is_not_linked_without_evidence(
+    write_file, ordinary_word_names, sentence
+):
+    assert _links(write_file, f"Report\n\n{sentence}\n")[0] == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "slug"),
+    [
+        ("Unite, the UK's largest union, has submitted documents.", "unite"),
+        ("Members of the Unite union voted to strike.", "unite"),
+        ("The Labour leader Ed Miliband did not support the strikes.", "labour-party"),
+        ("Danny Alexander, Chief Secretary to the Treasury, met them.", "hm-treasury"),
+        ("SP members dominate its bureaucracy.", "socialist-party"),
+        ("The Socialist Party says the SP will not lead.", "socialist-party"),
+    ],
+)
+def test_a_name_that_is_an_ordinary_word_is_linked_with_evidence(
+    write_file, ordinary_word_names, sentence, slug
+):
+    assert _links(write_file, f"Report\n\n{sentence}\n")[0] == {slug}
+
+
+def test_an_event_is_linked_by_its_alias(write_file, n30):
+    n30.aliases = "N30"
+    n30.save()
+
+    assert _links(write_file, "Report\n\nThousands marched on N30.\n")[2] == {n30.slug}
+
+
+def test_an_event_is_linked_by_a_date_near_it_with_a_union_taking_part(write_file, n30):
+    text = "20 November 2011\n\nPCS members will join the November 30 strike.\n"
+
+    organisations, _, events = _links(write_file, text)
+
+    assert organisations == {"pcs"} and events == {n30.slug}
+
+
+def test_a_date_without_an_organisation_taking_part_links_no_event(write_file, n30, unite):
+    text = "20 November 2011\n\nOn 30 November the shops were busy, and Unite members shopped.\n"
+
+    assert _links(write_file, text)[2] == set()
+
+
+def test_a_date_in_another_year_links_no_event(write_file, n30):
+    text = "1 November 2012\n\nThe PCS strike on 30 November 2012 was called off.\n"
+
+    assert _links(write_file, text)[2] == set()

@@ -1,7 +1,8 @@
 """The five seed articles imported into an archive holding the demo's organisations and people.
 
 The demo corpus (fixtures/demo.json) was curated from the same five files; its body for each is
-`sanitize(original, format)`, so the importer must give exactly the body the demo stores.
+`sanitize(original, format)`, so the importer must give the body the demo stores less the page
+furniture it trims (datelines, "Last updated at", "Click to follow", "Posted by … at …").
 """
 
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archive.importing.service import import_files
-from archive.models import Article
+from archive.models import Article, Organisation
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -40,15 +41,40 @@ def demo_articles(demo_corpus) -> dict[str, dict]:
     return articles
 
 
-def test_importing_the_seeds_gives_five_drafts_with_the_demo_bodies(demo_articles):
+# The demo body's paragraphs that are page furniture, by seed.
+FURNITURE = {
+    "000": [
+        "guardian.co.uk, Friday 28 January 2011 14.26 GMT",
+        "http://www.guardian.co.uk/society/2011/jan/28/unions-mass-strikes-spending-cuts",
+    ],
+    "001": [
+        "Sunday, 7 April 2013",
+        "7 April 2013 Last updated at 15:01",
+        "Posted by",
+        "Britannia Radio",
+        "at",
+        "16:56",
+    ],
+    "002": [],
+    "003": [],
+    "004": ["Click to follow Indy Politics"],
+}
+
+
+def test_importing_the_seeds_gives_five_drafts_with_the_demo_bodies_less_furniture(
+    demo_articles,
+):
     report = import_files([SEEDS])
 
     assert (report.imported, report.duplicates, report.refused) == (5, 0, 0)
     assert Article.objects.count() == 5
     for article in Article.objects.all():
         demo = demo_articles[article.original_filename]
-        assert article.body_html == demo["body_html"], article.original_filename
-        assert article.body_text == demo["body_text"]
+        furniture = FURNITURE[article.original_filename[:3]]
+        expected = [p for p in demo["body_text"].split("\n\n") if p not in furniture]
+        while expected[0] in (article.title, article.standfirst):  # shown above the body
+            expected.pop(0)
+        assert article.body_text.split("\n\n") == expected, article.original_filename
         assert article.original == demo["original"]
         assert article.original_format == demo["format"]
         assert article.original_checksum == demo["checksum"]
@@ -111,3 +137,29 @@ def test_importing_the_seeds_again_imports_nothing(demo_articles):
     assert (again.imported, again.duplicates, again.refused) == (0, 5, 0)
     assert Article.objects.count() == 5
     assert all("the same bytes" in outcome.reason for outcome in again.outcomes)
+
+
+def test_seeds_with_a_source_are_linked_to_its_publication(demo_articles):
+    import_files([SEEDS])
+
+    sources = {
+        a.original_filename[:3]: (a.source, {o.slug for o in a.organisations.all()})
+        for a in Article.objects.prefetch_related("organisations")
+    }
+    # guardian.co.uk in the dateline's link; "Posted by Britannia Radio at 16:56"; the
+    # Independent's "Click to follow Indy Politics".
+    assert sources["000"][0] == "The Guardian"
+    assert sources["001"][0] == "Britannia Radio"
+    assert sources["004"][0] == "The Independent"
+    for prefix in ("000", "001", "004"):
+        source, organisations = sources[prefix]
+        assert Organisation.objects.get(name=source).slug in organisations
+    assert sources["002"][0] == sources["003"][0] == ""
+
+
+def test_a_publication_linked_as_the_source_says_what_named_it(demo_articles):
+    report = import_files([SEEDS])
+
+    (outcome,) = (o for o in report.outcomes if Path(o.path).name.startswith("004"))
+    (link,) = (link for link in outcome.links if link["name"] == "The Independent")
+    assert link["evidence"] == "source: Indy Politics"  # "Click to follow Indy Politics"

@@ -94,6 +94,12 @@ _DATE_START = re.compile(
     re.I,
 )
 _MONTH_LINE = re.compile(rf"^\s*{_MONTH}\s+(?P<year>\d{{4}})\s*$", re.I)
+# A short line ending with a season: "Foodworker, Spring 1998" (a quarterly's issue): a year.
+_ENDS_WITH_SEASON = re.compile(
+    r"^(?:[^\d]{0,40}[\s,])?(?:spring|summer|autumn|fall|winter)\s+(?P<year>\d{4})\s*$", re.I
+)
+# A short line ending with a month: "RMT News, November 2011".
+_ENDS_WITH_MONTH = re.compile(rf"^[^\d]{{0,40}}[\s,]{_MONTH}\s+(?P<year>\d{{4}})\s*$", re.I)
 _ISO = re.compile(
     r"^\s*(?P<year>\d{4})(?:[-/.](?P<month>\d{1,2})(?:[-/.](?P<day>\d{1,2}))?)?(?:[T\s].*)?$"
 )
@@ -176,8 +182,11 @@ def _json_ld_dates(text: str) -> Iterator[str]:
 
 
 def _month_line(line: str) -> PublishedDate | None:
-    match = _MONTH_LINE.match(line)
-    return _make(match.group("year"), match.group("month"), None) if match else None
+    match = _MONTH_LINE.match(line) or _ENDS_WITH_MONTH.match(line)
+    if match:
+        return _make(match.group("year"), match.group("month"), None)
+    season = _ENDS_WITH_SEASON.match(line)
+    return _make(season.group("year"), None, None) if season else None
 
 
 def _text_date(text: str) -> PublishedDate | None:
@@ -200,3 +209,44 @@ def _make(year: str, month: str | None, day: str | None) -> PublishedDate | None
         return None
     precision = DAY if day else MONTH if month_number else YEAR
     return PublishedDate(date, precision)
+
+
+# A line that labels the publication date, anywhere in the text: "Posted on 2 April 2016",
+# "Published: 10th July 2014", "Date: 14 September 2010".
+_LABELLED = re.compile(
+    r"^(?:.{0,30}\b)?(?:posted|published|first\s+published|date|dated)(?:\s+on)?\s*:?\s+(?P<rest>.+)$",
+    re.I,
+)
+_WEEKDAY_OR_TIME = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b\d{1,2}[:.]\d{2}\b|\b(?:am|pm|gmt|bst|utc)\b"
+    r"|\b(?:last\s+)?updated\b|\bat\b",
+    re.I,
+)
+
+
+def from_labelled_lines(lines: Iterable[str]) -> PublishedDate | None:
+    """The date of a short line labelled as the publication date, wherever it stands."""
+    for line in lines:
+        if len(line) <= DATELINE_LENGTH:
+            match = _LABELLED.match(" ".join(line.split()))
+            if match:
+                found = _month_line(match.group("rest")) or _text_date(match.group("rest"))
+                if found:
+                    return found
+    return None
+
+
+def is_dateline(text: str) -> bool:
+    """Whether a short block is only a dateline: a date, perhaps with its weekday, a time and
+    the publication's name ("guardian.co.uk, Friday 28 January 2011 14.26 GMT")."""
+    if len(text) > DATELINE_LENGTH:
+        return False
+    rest = text
+    for pattern in (*_TEXT_DATES, _MONTH_LINE):
+        rest, count = pattern.subn(" ", rest)
+        if count:
+            break
+    else:
+        return False
+    rest = _WEEKDAY_OR_TIME.sub(" ", rest)
+    return len(re.findall(r"[^\W\d_]+[\w.'-]*", rest)) <= 2

@@ -8,7 +8,10 @@ The encoding is chosen in this order, and the one used is reported:
    few stray Windows-1252 bytes pasted in, those bytes read as Windows-1252;
 3. the charset the HTML declares (``<meta charset>`` or ``http-equiv``), with the labels
    browsers treat as Windows-1252 (latin-1, ascii...) decoded as Windows-1252;
-4. Windows-1252.
+4. without a declaration, the legacy encoding charset-normalizer finds most coherent (Mac Roman,
+   ISO-8859-x, KOI8-R, Windows-125x...), reported as "mac-roman (detected)"; where Windows-1252
+   reads the bytes the same, it is Windows-1252, the most common;
+5. Windows-1252.
 
 Binary files (NUL bytes without a UTF-16/32 byte-order mark, or many control characters) and
 text that none of these decodes are refused.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -83,7 +87,12 @@ def decode(raw: bytes) -> Decoded:
         text, stray = mixed
         return _checked(text, f"utf-8 ({stray} stray byte{'s' * (stray > 1)} as windows-1252)")
     tried = ["utf-8"]
-    for name in (_declared_encoding(raw), FALLBACK):
+    declared = _declared_encoding(raw)
+    if declared is None:
+        detected = _detected(raw)
+        if detected is not None:
+            return detected
+    for name in (declared, FALLBACK):
         if name and name not in tried:
             tried.append(name)
             try:
@@ -130,6 +139,91 @@ def _utf8_with_stray_bytes(raw: bytes) -> tuple[str, int] | None:
     return (text, stray) if good > stray else None
 
 
+# Encodings a detected one is reported as when they read the bytes the same, most common first.
+_SAME_AS = ("cp1252", "mac_roman", "iso8859_15", "koi8_r")
+_DETECTION_THRESHOLD = 0.5
+_MAX_CHAOS = 0.1
+# A lower-case letter followed by an upper-case letter beyond ASCII, inside a word ("cafŽ",
+# "unionÕs"): what a wrong single-byte encoding makes of accents and curly quotes.
+_CASE_FLIP = re.compile(r"[a-zß-ÿ][À-ÖØ-ÞŠŽŒŸ]")
+# The legacy encodings an undeclared file may be in, the more common first (ties go to the
+# earlier). Multi-byte East Asian encodings are left out: on short European texts the detector
+# mistakes Latin-1 for Big5.
+LEGACY_ENCODINGS = (
+    "cp1252",
+    "iso8859_15",
+    "mac_roman",
+    "iso8859_2",
+    "cp1250",
+    "mac_latin2",
+    "cp1251",
+    "koi8_r",
+    "koi8_u",
+    "iso8859_5",
+    "mac_cyrillic",
+    "cp1253",
+    "iso8859_7",
+    "cp1254",
+    "iso8859_9",
+    "cp1257",
+    "iso8859_13",
+    "cp1255",
+    "iso8859_8",
+    "cp1256",
+    "iso8859_6",
+)
+_DETECTED_NAMES = {"cp1252": "windows-1252", "mac_roman": "mac-roman"}
+
+
+def _detected(raw: bytes) -> Decoded | None:
+    """The text in the legacy encoding charset-normalizer finds most coherent, or None."""
+    from charset_normalizer import from_bytes  # only files that are not UTF-8 need it
+
+    # A looser threshold than the default makes it weigh more candidates: by default it stops at
+    # the first coherent ones, and takes ISO-8859-10 for Polish written in ISO-8859-2.
+    matches = list(
+        from_bytes(raw, threshold=_DETECTION_THRESHOLD, cp_isolation=list(LEGACY_ENCODINGS))
+    )
+    matches.sort(
+        key=lambda m: (
+            round(m.chaos, 2),
+            len(_CASE_FLIP.findall(str(m))),
+            -round(m.coherence, 1),
+            LEGACY_ENCODINGS.index(m.encoding),
+        )
+    )
+    # Garbage bytes read as something by some encoding: only a reading with little chaos, in
+    # one script (not Latin words with Arabic letters in them), is taken.
+    best = next((m for m in matches if m.chaos <= _MAX_CHAOS and len(_scripts(str(m))) <= 1), None)
+    if best is None or best.encoding.startswith(("utf", "ascii")):
+        return None
+    text = str(best)
+    name = best.encoding
+    for other in _SAME_AS:
+        try:
+            if raw.decode(other) == text:
+                name = other
+                break
+        except UnicodeDecodeError:
+            continue
+    if name == FALLBACK and "¤" in text:  # the currency sign is ISO-8859-15's euro, 0xA4
+        text, name = raw.decode("iso8859_15"), "iso8859_15"
+    if name == FALLBACK:  # what an undeclared file was always read as
+        return _checked(text, FALLBACK)
+    reported = _DETECTED_NAMES.get(name, codecs.lookup(name).name)
+    return _checked(text, f"{reported} (detected)")
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of a text's letters beyond ASCII: {"LATIN"}, {"CYRILLIC"}, {"LATIN",
+    "ARABIC"}..."""
+    scripts = set()
+    for char in set(text):
+        if char.isalpha() and ord(char) > 0x7F:
+            scripts.add(unicodedata.name(char, "UNKNOWN").split(" ", 1)[0])
+    return scripts
+
+
 def _declared_encoding(raw: bytes) -> str | None:
     """The encoding an HTML page declares, by Python's name for it, if Python knows it."""
     match = _DECLARED_CHARSET.search(raw[:_DECLARATION_WINDOW])
@@ -156,7 +250,17 @@ def _checked(text: str, encoding: str) -> Decoded:
 
 
 def detect_format(filename: str, text: str) -> str:
-    """The format: html for .html and .htm files and any text that reads as HTML, else text."""
+    """The format: email for a message (an .eml file, or text opening with a header block),
+    html for .html and .htm files and any text that reads as HTML, else text."""
+    from archive.importing.emails import looks_like_email
+
+    if looks_like_email(filename, text):
+        return "email"
     if PurePath(filename).suffix.lower() in HTML_SUFFIXES:
         return "html"
-    return "html" if _HTML_SNIFF.search(text[:_DECLARATION_WINDOW]) else "text"
+    return "html" if looks_like_html(text) else "text"
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text's opening reads as HTML markup."""
+    return bool(_HTML_SNIFF.search(text[:_DECLARATION_WINDOW]))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import lxml.html
 import trafilatura
@@ -35,9 +35,10 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 
 from archive import sanitize
-from archive.importing import dates, urls
+from archive.importing import dates, emails, furniture, headlines, urls
 from archive.importing.dates import PublishedDate
-from archive.importing.furniture import FURNITURE_ELEMENTS, FURNITURE_WORDS
+from archive.importing.decoding import looks_like_html
+from archive.importing.furniture import FURNITURE_ELEMENTS, FURNITURE_WORDS, in_furniture
 from archive.importing.outcomes import Refused
 from archive.models import Article
 
@@ -59,6 +60,7 @@ TITLE_LENGTH = Article._meta.get_field("title").max_length
 BYLINE_LENGTH = Article._meta.get_field("byline").max_length
 SOURCE_LENGTH = Article._meta.get_field("source").max_length
 URL_LENGTH = Article._meta.get_field("url").max_length
+SENDER_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -72,16 +74,27 @@ class Extracted:
     source: str = ""
     url: str = ""
     standfirst: str = ""
+    sender: str = ""  # an e-mail's From, for its provenance
+    reposted_by: str = ""  # the site that reposted an article from another source
+    source_candidates: tuple[str, ...] = ()  # other names and hosts the source may go by
 
 
-def extract(text: str, fmt: str, *, max_bytes: int | None = None) -> Extracted:
-    """The article in a decoded file ("html" or "text"); Refused when nothing is left of it."""
+# htmldate (through trafilatura's metadata) looks for dates back to this one; the archive holds
+# older articles than its default of 1995.
+_DATE_CONFIG = {"extensive_search": False, "original_date": True, "min_date": "1900-01-01"}
+
+
+def extract(text: str, fmt: str, *, max_bytes: int | None = None, filename: str = "") -> Extracted:
+    """The article in a decoded file ("html", "text" or "email"); Refused when nothing is left
+    of it."""
+    if fmt == "email":
+        return _from_email(text, max_bytes=max_bytes)
     try:
         whole = sanitize.sanitize(text, fmt, max_bytes=max_bytes)
     except sanitize.SanitizeError as error:
         raise Refused(str(error)) from None
     if fmt == "html":
-        extracted = _from_html(text, whole)
+        extracted = _from_html(text, whole, max_bytes=max_bytes)
     else:
         extracted = _from_text(text, whole)
     if not extracted.body_text:
@@ -89,40 +102,147 @@ def extract(text: str, fmt: str, *, max_bytes: int | None = None) -> Extracted:
     return extracted
 
 
+def _from_email(text: str, *, max_bytes: int | None) -> Extracted:
+    """A message: its body part as an article, titled by its subject unless the body has a
+    headline of its own, dated by its Date header, its sender kept apart."""
+    message = emails.parse(text)
+    if not message.body.strip():
+        raise Refused("the e-mail has no text")
+    body_format = message.body_format
+    if body_format == "text" and looks_like_html(message.body):  # HTML sent without its type
+        body_format = "html"
+    inner = extract(message.body, body_format, max_bytes=max_bytes)
+    own_headline = body_format == "html" and not inner.title_guessed
+    title = inner.title if own_headline or not message.subject else message.subject
+    return replace(
+        inner,
+        title=_clip(title, TITLE_LENGTH),
+        title_guessed=not (own_headline or message.subject),
+        published=message.published or inner.published,
+        sender=_clip(message.sender or inner.sender, SENDER_LENGTH),
+    )
+
+
 def _from_text(text: str, whole: sanitize.Sanitized) -> Extracted:
-    body_text = sanitize.html_to_text(whole.body_html)
+    body_html = furniture.trim(whole.body_html)
+    body_text = sanitize.html_to_text(body_html)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    source = headlines.posted_by(text) or headlines.host(_url_line(lines))
     return Extracted(
-        body_html=whole.body_html,
+        body_html=body_html,
         body_text=body_text,
         title=_first_sentence_like(lines),
         title_guessed=True,
-        published=dates.from_lines(lines),
+        published=dates.from_lines(lines) or dates.from_labelled_lines(lines),
         url=_url_line(lines),
+        source=_clip(source, SOURCE_LENGTH),
+        source_candidates=tuple(furniture.follow_names(text)),
     )
 
 
-def _from_html(text: str, whole: sanitize.Sanitized) -> Extracted:
+def _from_html(text: str, whole: sanitize.Sanitized, *, max_bytes: int | None) -> Extracted:
     tree = _parse(text)
     if tree is None:  # nothing lxml can read, though html5lib made something of it
         return _from_body(whole, published=None)
-    metadata = extract_metadata(tree, extensive=False)
-    headline = (metadata.title or "").strip()
-    article = _main_content(tree, headline) if _is_full_page(tree) else None
-    return _from_body(
-        article or whole,
-        published=dates.from_html(tree),
-        headline=headline,
+    sender = ""
+    mail_dated = None
+    subject = ""
+    block = emails.header_block(tree)
+    if block is not None:  # an e-mail saved as HTML: its header block is not its text
+        element, headers = block
+        element.drop_tree()
+        whole = sanitize.sanitize(
+            lxml.html.tostring(tree, encoding="unicode"), "html", max_bytes=max_bytes
+        )
+        sender = headers.get("from", "")
+        subject = headers.get("subject", "")
+        mail_dated = emails.parse_date(headers.get("date") or headers.get("sent", ""))
+    metadata = extract_metadata(tree, extensive=False, date_config=dict(_DATE_CONFIG))
+    sitename = (metadata.sitename or "").strip()
+    h1 = _first_h1(tree)
+    title, site_from_title = headlines.headline(tree, h1, (metadata.title or "").strip(), sitename)
+    if subject and (not title or title == h1 == ""):
+        title = subject
+    article = _main_content(tree, title) if _is_full_page(tree) else None
+    cleaned = article or whole
+    whole_text = sanitize.html_to_text(whole.body_html)
+    cleaned_text = whole_text if article is None else sanitize.html_to_text(article.body_html)
+    url = metadata.url or ""
+    source = headlines.source(tree, sitename, site_from_title, whole_text, url)
+    original, reposted_by = headlines.original_source(whole_text, source)
+    published = (
+        mail_dated
+        or dates.from_html(tree)
+        or dates.from_lines(cleaned_text.split("\n\n"))
+        or _confirmed(dates.parse_value(metadata.date or ""), text, tree)  # htmldate: URL, markup
+        or dates.from_lines(whole_text.split("\n\n"))
+        or dates.from_labelled_lines(whole_text.split("\n\n"))
+    )
+    extracted = _from_body(
+        cleaned,
+        cleaned_text=cleaned_text,
+        published=published,
+        headline=title or subject,
         byline=metadata.author or "",
-        source=(metadata.sitename or "").strip(),
-        url=metadata.url or "",
+        source=original or source,
+        url=url,
         standfirst=_standfirst(tree) or (metadata.description or "" if article else ""),
     )
+    return replace(
+        extracted,
+        sender=_clip(sender, SENDER_LENGTH),
+        reposted_by=_clip(reposted_by, SOURCE_LENGTH),
+        source_candidates=tuple(
+            filter(
+                None,
+                [
+                    sitename,
+                    site_from_title,
+                    headlines.host(url),
+                    *furniture.follow_names(whole_text),
+                ],
+            )
+        ),
+    )
+
+
+def _confirmed(found: PublishedDate | None, text: str, tree: HtmlElement) -> PublishedDate | None:
+    """htmldate's date when the page writes it whole (2011-01-28, 2011/01/28, 20110128) outside
+    its furniture: htmldate makes a day of a bad or partial value ("2011-02-30" gives
+    2011-02-01), and takes dates from "most read" lists and comments."""
+    if found is None:
+        return None
+    d = found.date
+    for form in (f"{d:%Y-%m-%d}", f"{d:%Y/%m/%d}", f"{d:%Y%m%d}", f"{d:%Y.%m.%d}"):
+        if form not in text:
+            continue
+        for element in tree.xpath(
+            "//*[contains(@datetime, $f) or contains(@content, $f) or contains(@title, $f)"
+            " or contains(@href, $f) or contains(text(), $f)]",
+            f=form,
+        ):
+            if not in_furniture(element):
+                return found
+    return None
+
+
+def _first_h1(tree: HtmlElement) -> str:
+    """The text of the page's first h1 that is not the site's masthead."""
+    first = ""
+    for element in tree.iter("h1"):
+        text = " ".join(element.text_content().split())
+        if not text:
+            continue
+        if not headlines.in_masthead(element):
+            return text
+        first = first or text
+    return first
 
 
 def _from_body(
     cleaned: sanitize.Sanitized,
     *,
+    cleaned_text: str | None = None,
     published: PublishedDate | None,
     headline: str = "",
     byline: str = "",
@@ -130,20 +250,33 @@ def _from_body(
     url: str = "",
     standfirst: str = "",
 ) -> Extracted:
-    body_text = sanitize.html_to_text(cleaned.body_html)
+    untrimmed_text = (
+        sanitize.html_to_text(cleaned.body_html) if cleaned_text is None else cleaned_text
+    )
+    untrimmed = untrimmed_text.split("\n\n")
+    body_html = furniture.trim(cleaned.body_html)
+    body_text = (
+        untrimmed_text if body_html == cleaned.body_html else sanitize.html_to_text(body_html)
+    )
     lines = body_text.split("\n\n")
+    url = _checked_url(url) or _url_line(untrimmed)
     title = next(
-        (t for t in (cleaned.title, headline) if t and t.casefold() != source.casefold()), ""
+        (
+            t
+            for t in (headline, cleaned.title)
+            if t and t.casefold() != source.casefold() and not headlines.is_generic(t)
+        ),
+        "",
     )
     return Extracted(
-        body_html=cleaned.body_html,
+        body_html=body_html,
         body_text=body_text,
         title=_clip(title, TITLE_LENGTH) or _first_sentence_like(lines),
         title_guessed=not title,
-        published=published or dates.from_lines(lines),
+        published=published or dates.from_lines(untrimmed),
         byline=_clip(byline, BYLINE_LENGTH),
-        source=_clip(source, SOURCE_LENGTH),
-        url=_checked_url(url) or _url_line(lines),
+        source=_clip(source or headlines.host(url), SOURCE_LENGTH),
+        url=url,
         standfirst=" ".join(standfirst.split()),
     )
 
@@ -240,3 +373,18 @@ def _clip(text: str, length: int) -> str:
     if len(text) <= length:
         return text
     return text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def without_masthead(extracted: Extracted, masthead: str) -> Extracted:
+    """A transcription that opens with its publication's name ("Morning Star", then the
+    headline): that line is its source, not its guessed title, and leaves the body."""
+    body_html = sanitize.without_leading_repeats(extracted.body_html, [masthead], most=1)
+    if body_html == extracted.body_html:
+        return extracted
+    body_text = sanitize.html_to_text(body_html)
+    return replace(
+        extracted,
+        body_html=body_html,
+        body_text=body_text,
+        title=_first_sentence_like(body_text.split("\n\n")),
+    )

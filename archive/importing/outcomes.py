@@ -37,10 +37,21 @@ class FileOutcome:
     date_precision: str = ""
     byline: str = ""
     source: str = ""
+    reposted_by: str = ""
+    sender: str = ""
     url: str = ""
     organisations: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    # Every link made: {"kind": "organisation" | "person" | "event", "id", "name",
+    # "evidence": the words of the text that made it}, for the report to list and undo.
+    links: list[dict] = field(default_factory=list)
+    # A near-duplicate: the article its text nearly repeats, the share of the same text, and
+    # whether it was recorded as a syndicated copy of that article.
+    duplicate_of: int | None = None
+    similarity: float | None = None
+    copy_recorded: bool = False
+    note: str = ""  # what an editor should know about an imported file
 
     @property
     def line(self) -> str:
@@ -49,7 +60,8 @@ class FileOutcome:
             return f"{self.path}: refused: {self.reason}"
         if self.outcome == Outcome.DUPLICATE:
             return f"{self.path}: duplicate: {self.reason}"
-        return f"{self.path}: imported as “{self.title}” ({self.slug})"
+        note = f"; {self.note}" if self.note else ""
+        return f"{self.path}: imported as “{self.title}” ({self.slug}){note}"
 
     def as_json(self) -> dict:
         return asdict(self)

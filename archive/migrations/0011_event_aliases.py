@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='event',
             name='aliases',
-            field=models.TextField(blank=True, help_text='Other names it appears under in text, one per line (for example N30).'),
+            field=models.TextField(blank=True, help_text='Other names it appears under in text, one per line (for example N30, the November 30 strike). The importer links articles that use them.'),
         ),
     ]

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from tqdm import tqdm
 
 from archive.importing.outcomes import FileOutcome, Outcome
-from archive.importing.service import import_files
+from archive.importing.service import NEAR_DUPLICATE_CHOICES, import_files
 from archive.importing.sources import PathSource, collect_sources
 
 
@@ -72,8 +72,17 @@ class Command(BaseCommand):
             help="Refuse files larger than N bytes (default: ARCHIVE_MAX_ORIGINAL_BYTES, "
             "%(default)s).",
         )
+        parser.add_argument(
+            "--near-duplicates",
+            choices=NEAR_DUPLICATE_CHOICES,
+            default="report",
+            help="A file whose text nearly repeats an article's (another encoding, other page "
+            "furniture, a syndicated copy): report it and import nothing (report, the "
+            "default), record it as a syndicated copy of that article (link), or import it "
+            "anyway (import).",
+        )
 
-    def handle(self, *args, paths, publish, dry_run, report, max_bytes, **options):
+    def handle(self, *args, paths, publish, dry_run, report, max_bytes, near_duplicates, **options):
         # The report, when it is written into a folder being imported, is not an article.
         skip = report.resolve() if report else None
         sources = [
@@ -109,6 +118,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 max_bytes=max_bytes,
                 on_outcome=on_outcome,
+                near_duplicates=near_duplicates,
             )
         self.stdout.write(result.summary)
         if result.refused:
