@@ -30,7 +30,7 @@ def test_the_report_lists_each_link_with_the_words_that_made_it(write_file, pcs,
 def test_the_admin_report_offers_a_remove_button_for_each_link(editor_client, pcs):
     upload = SimpleUploadedFile("strike.txt", b"PCS strike\n\nPCS members walked out over pay.\n")
 
-    page = editor_client.post(IMPORT_URL, {"files": [upload]}).content.decode()
+    page = editor_client.post(IMPORT_URL, {"files": [upload]}, follow=True).content.decode()
 
     article = Article.objects.get()
     assert _unlink_url(article, "organisation", pcs.pk) in page
