@@ -94,3 +94,17 @@ def test_an_unknown_kind_of_link_is_not_found(editor_client, pcs, write_file):
     response = editor_client.post(f"/admin/archive/article/{article.pk}/unlink/union/{pcs.pk}/")
 
     assert response.status_code == 404
+
+
+def test_removing_a_link_is_kept_in_the_articles_history(editor_client, pcs, write_file):
+    from reversion.models import Version
+
+    import_files([write_file("a.txt", "Strike\n\nPCS members walked out.\n")])
+    article = Article.objects.get()
+    before = Version.objects.get_for_object(article).count()
+
+    editor_client.post(_unlink_url(article, "organisation", pcs.pk), {"next": IMPORT_URL})
+
+    versions = Version.objects.get_for_object(article)
+    assert versions.count() == before + 1
+    assert "Removed the link to" in versions.first().revision.comment
