@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from archive import facets, sanitize
+from archive import counts, sanitize
 from archive.admin_import import import_view
 from archive.models import Article, Event, Organisation, Person, Role
 
@@ -51,7 +51,7 @@ class ArticleAdminForm(forms.ModelForm):
 def _set_status(queryset: QuerySet, status: str) -> int:
     """One UPDATE for the selection; a bulk update sends no signals, so renew the counts here."""
     changed = queryset.exclude(status=status).update(status=status, updated_at=timezone.now())
-    facets.invalidate()
+    counts.invalidate()
     return changed
 
 

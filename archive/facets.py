@@ -1,29 +1,36 @@
 """Facet counts, the date histogram and the URLs that change the reading room's state.
 
-Every facet counts the published articles that match all the *other* active filters, with one
-GROUP BY query per facet, whatever the number of articles or values (PERFORMANCE.md). The counts
-over the whole archive (no filter active) are cached, and the cache is renewed whenever an
-article or its links change (see `invalidate`, wired up in apps.py).
+Every facet counts the published articles that match all the *other* active filters
+(`ArticleList.matching(without=...)`), as intersections of sets in the count index
+(counts.ArticleIndex): no query per facet, whatever the number of articles or values.
 """
 
 from __future__ import annotations
 
 import calendar
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count
+from django.urls import reverse
+from pyroaring import BitMap
 
+from archive.counts import ArticleIndex
 from archive.filters import FACET_PARAMETERS, FILTER_PARAMETERS, SORTS, ArticleFilter, EventFilter
-from archive.models import Article, Event, Organisation
+from archive.models import Event, Organisation
 
+if TYPE_CHECKING:
+    from archive.listing import ArticleList
+
+ENTITY_PARAMETERS = {
+    "union": "organisations",
+    "org": "organisations",
+    "person": "people",
+    "event": "events",
+}
 TOP_VALUES = 8
-CACHE_SECONDS = 300
-_GENERATION_KEY = "archive:facets:generation"
 STATE_PARAMETERS = (*FILTER_PARAMETERS, "sort")
 
 
@@ -113,101 +120,39 @@ class Histogram:
     bars: list[Bar]
 
 
-def _generation() -> str:
-    """What the cached counts were made from: this process's changes (see `invalidate`) and
-    the articles' number and last change, which other processes' writes move too."""
-    generation = cache.get(_GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.set(_GENERATION_KEY, generation, None)
-    stamp = Article.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    last = stamp["last"].timestamp() if stamp["last"] else 0
-    return f"{generation}:{stamp['n']}:{last}"
-
-
-def invalidate(**_signal_kwargs) -> None:
-    """Forget the cached whole-archive counts (an article, or its links, changed): now, and
-    again when the change commits, so a request between the two cannot keep the old counts."""
-    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(_GENERATION_KEY, uuid.uuid4().hex, None))
-
-
-def _counted(
-    filterset: ArticleFilter, key: str, compute: Callable[[], list], ignoring: Iterable[str] = ()
-) -> list:
-    """Counts computed once per request, and cached across requests when they cover the whole
-    archive: when no filter is active but those in `ignoring`, which the counts leave out."""
-    memo = filterset.__dict__.setdefault("_facet_memo", {})
-    if key not in memo:
-        whole_archive = all(
-            value in (None, "", [])
-            for name, value in filterset.values.items()
-            if name not in set(ignoring)
-        )
-        if not whole_archive:
-            memo[key] = compute()
-        else:
-            if "generation" not in memo:
-                memo["generation"] = _generation()
-            memo[key] = cache.get_or_set(
-                f"archive:facets:{memo['generation']}:{key}", compute, CACHE_SECONDS
-            )
-    return memo[key]
-
-
 def _entity_rows(
-    filterset: ArticleFilter, name: str, limit: int | None, kinds: Iterable[str] | None = None
+    selection: ArticleList, name: str, limit: int | None, kinds: Iterable[str] | None = None
 ) -> list[tuple[str, str, str, int]]:
     """(slug, label, title, count) for the entity facet `name`, most articles first."""
-    entity_filter = filterset.filters[name]
-    target = entity_filter.target_column
-    base = filterset.filtered(without=[name])
-    rows = entity_filter.through.objects.filter(article_id__in=base.values("id"))
-    if kinds:
-        rows = rows.filter(**{f"{target}__kind__in": kinds})
-    columns = [f"{target}__slug", f"{target}__name"]
-    if target == "organisation":
-        columns.append("organisation__abbreviation")
-    if target == "event":
-        columns.append("event__start_date")
-    rows = rows.values(*columns).annotate(n=Count("id")).order_by("-n", f"{target}__name")
+    index = selection.index
+    relation = ENTITY_PARAMETERS[name]
+    entities = index.entities[relation]
+    wanted = {pk for pk, e in entities.items() if e.kind in kinds} if kinds else None
+    found = index.counts(relation, selection.matching(without=[name]), wanted)
+    ranked = sorted(found.items(), key=lambda item: (-item[1], entities[item[0]].name))
     if limit:
-        rows = rows[: limit + 1]
-    result = []
-    for row in rows:
-        slug, name_ = row[f"{target}__slug"], row[f"{target}__name"]
-        label, title = name_, ""
-        if row.get("organisation__abbreviation"):
-            label, title = row["organisation__abbreviation"], name_
-        if row.get("event__start_date"):
-            label = f"{name_} ({row['event__start_date']:%Y})"
-        result.append((slug, label, title, row["n"]))
-    return result
+        ranked = ranked[: limit + 1]
+    return [(entities[pk].slug, entities[pk].label, entities[pk].title, n) for pk, n in ranked]
 
 
-def _source_rows(filterset: ArticleFilter, limit: int | None) -> list[tuple[str, str, str, int]]:
-    rows = (
-        filterset.filtered(without=["source"])
-        .exclude(source="")
-        .values("source")
-        .annotate(n=Count("id"))
-        .order_by("-n", "source")
-    )
+def _source_rows(selection: ArticleList, limit: int | None) -> list[tuple[str, str, str, int]]:
+    found = selection.index.counts("source", selection.matching(without=["source"]))
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
     if limit:
-        rows = rows[: limit + 1]
-    return [(r["source"], r["source"], "", r["n"]) for r in rows]
+        ranked = ranked[: limit + 1]
+    return [(source, source, "", n) for source, n in ranked]
 
 
-def year_counts(filterset: ArticleFilter) -> list[tuple[int, int]]:
-    base = filterset.filtered(without=["year", "month"])
-    rows = base.exclude(year=None).values("year").annotate(n=Count("id")).order_by("year")
-    return [(r["year"], r["n"]) for r in rows]
+def year_counts(selection: ArticleList) -> list[tuple[int, int]]:
+    found = selection.index.counts("year", selection.matching(without=["year", "month"]))
+    return sorted(found.items())
 
 
-def month_counts(filterset: ArticleFilter, year: int) -> list[tuple[int, int]]:
-    base = filterset.filtered(without=["month"]).filter(year=year)
-    rows = base.exclude(month=None).values("month").annotate(n=Count("id")).order_by("month")
-    return [(r["month"], r["n"]) for r in rows]
+def month_counts(selection: ArticleList, year: int) -> list[tuple[int, int]]:
+    index = selection.index
+    base = selection.matching(without=["month"]) & index.sets["year"].get(year, BitMap())
+    months = [(year, m) for m in range(1, 13)]
+    return sorted((m, n) for (_, m), n in index.counts("month", base, months).items())
 
 
 FACETS = (
@@ -219,35 +164,29 @@ FACETS = (
 )
 
 
-def facets(filterset: ArticleFilter, state: dict[str, list[str]]) -> list[Facet]:
+def facets(selection: ArticleList) -> list[Facet]:
     """The facets of the article list, each value with its count and its toggle URL."""
-    result = [facet(filterset, state, name) for name, _ in FACETS]
-    return [f for f in result if f.values] + _date_facets(filterset, state)
+    result = [facet(selection, name) for name, _ in FACETS]
+    return [f for f in result if f.values] + _date_facets(selection)
 
 
-def facet(filterset: ArticleFilter, state: dict[str, list[str]], name: str) -> Facet:
-    """One of the FACETS: its top values (all of them when state asks), counted in one query."""
+def facet(selection: ArticleList, name: str) -> Facet:
+    """One of the FACETS: its top values (all of them when state asks), counted in the index."""
+    state = selection.state
     show_all = (state.get("all") or [""])[0] == name
     limit = None if show_all else TOP_VALUES
     if name == "source":
-        rows = _counted(
-            filterset, f"{name}:{limit}", lambda: _source_rows(filterset, limit), [name]
-        )
+        rows = _source_rows(selection, limit)
     else:
         kinds = Organisation.UNION_KINDS if name == "union" else None
-        rows = _counted(
-            filterset,
-            f"{name}:{limit}",
-            lambda: _entity_rows(filterset, name, limit, kinds),
-            [name],
-        )
+        rows = _entity_rows(selection, name, limit, kinds)
     result = Facet(name=name, title=dict(FACETS)[name])
     if limit and len(rows) > limit:
         rows = rows[:limit]
         result.more_url = replaced(state, all=[name])
     elif show_all:
         result.less_url = without(state, "all")
-    selected = set(filterset.values.get(name) or [])
+    selected = set(selection.values.get(name) or [])
     toggle_state = {k: v for k, v in state.items() if k != "all"}
     result.values = [
         FacetValue(
@@ -263,10 +202,10 @@ def facet(filterset: ArticleFilter, state: dict[str, list[str]], name: str) -> F
     return result
 
 
-def _date_facets(filterset: ArticleFilter, state: dict[str, list[str]]) -> list[Facet]:
-    values = filterset.values
-    state = {k: v for k, v in state.items() if k != "all"}
-    years = _counted(filterset, "year", lambda: year_counts(filterset), ["year", "month"])
+def _date_facets(selection: ArticleList) -> list[Facet]:
+    values = selection.values
+    state = {k: v for k, v in selection.state.items() if k != "all"}
+    years = year_counts(selection)
     chosen = set(values.get("year") or [])
     facet_list = [
         Facet(
@@ -293,7 +232,7 @@ def _date_facets(filterset: ArticleFilter, state: dict[str, list[str]]) -> list[
                         m in months,
                         toggled(state, "month", str(m)),
                     )
-                    for m, n in _counted(filterset, "month", lambda: month_counts(filterset, year))
+                    for m, n in month_counts(selection, year)
                 ],
             )
         )
@@ -332,24 +271,22 @@ def _year_rows(
     ]
 
 
-def histogram(filterset: ArticleFilter, state: dict[str, list[str]]) -> Histogram | None:
+def histogram(selection: ArticleList) -> Histogram | None:
     """Matching articles per year (per decade over long spans, per month when one year is
     chosen), each bar a link that narrows the list to its period."""
-    state = {k: v for k, v in state.items() if k != "all"}
-    years = filterset.values.get("year") or []
+    state = {k: v for k, v in selection.state.items() if k != "all"}
+    years = selection.values.get("year") or []
     if len(years) == 1:
         year = years[0]
-        counts = dict(_counted(filterset, "month", lambda: month_counts(filterset, year)))
-        months = set(filterset.values.get("month") or [])
+        counts = dict(month_counts(selection, year))
+        months = set(selection.values.get("month") or [])
         rows = [
             (calendar.month_abbr[m], counts.get(m, 0), replaced(state, month=[str(m)]), m in months)
             for m in range(1, 13)
         ]
         title, unit = f"Articles per month in {year}", "month"
     else:
-        counts = dict(
-            _counted(filterset, "year", lambda: year_counts(filterset), ["year", "month"])
-        )
+        counts = dict(year_counts(selection))
         if not counts:
             return None
         # A year bar keeps a date range (its count does); a decade bar is a date range.
@@ -366,17 +303,19 @@ def histogram(filterset: ArticleFilter, state: dict[str, list[str]]) -> Histogra
     return Histogram(title=title, unit=unit, bars=bars) if any(b.count for b in bars) else None
 
 
-def histogram_for(articles: QuerySet, list_url: str) -> Histogram | None:
+def histogram_for(
+    index: ArticleIndex, members: BitMap, params: dict[str, list[str]]
+) -> Histogram | None:
     """Articles per year (or decade) for an entity page, each bar a link into the article list
-    at `list_url` narrowed to its period."""
-    rows = articles.exclude(year=None).values("year").annotate(n=Count("id")).order_by("year")
-    counts = {r["year"]: r["n"] for r in rows}
+    narrowed by `params` and to its period."""
+    counts = dict(index.counts("year", members))
     if not counts:
         return None
+    list_url = reverse("archive:article_list")
     unit, bar_rows = _year_rows(
         counts,
-        lambda y: f"{list_url}&year={y}",
-        lambda d: f"{list_url}&from={d}&to={d + 9}",
+        lambda y: list_url + query_url({**params, "year": [str(y)]}),
+        lambda d: list_url + query_url({**params, "from": [str(d)], "to": [str(d + 9)]}),
     )
     return Histogram(title=f"Articles per {unit}", unit=unit, bars=_bars(bar_rows))
 

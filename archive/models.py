@@ -534,3 +534,30 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         """Minutes to read at 230 words a minute, at least one."""
         return max(1, math.ceil(self.word_count / 230))
+
+
+# -- the reading room's count cache (archive/counts.py owns these two tables) ----------------
+
+
+class CacheGeneration(models.Model):
+    """One row: a token that every write to the archive replaces (`counts.invalidate`).
+
+    Every app server reads it once per request, so cached pages and counts made before a write
+    are never served after it, on any server."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class CountIndex(models.Model):
+    """The facet index (`counts.ArticleIndex`) built for one generation, stored so a restarted
+    or newly started app server loads it instead of rebuilding it."""
+
+    generation = models.CharField(max_length=32, unique=True)
+    data = models.BinaryField()
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Count index {self.generation}"

@@ -16,6 +16,7 @@ archive_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include((archive_patterns, "archive"))),
 ]

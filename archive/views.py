@@ -1,21 +1,25 @@
-"""Public pages. Thin: queries on the querysets, filtering in filters.py, counts in facets.py."""
+"""Public pages. Thin: the article list in listing.py, counts in facets.py and counts.py."""
 
 from __future__ import annotations
 
-import re
-
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
-from archive import citation, facets, search
-from archive.filters import SORTS, ArticleFilter, EventFilter
+from archive import citation, counts, facets, page_cache
+from archive.filters import SORTS, EventFilter
+from archive.listing import ArticleList, articles_in_order
 from archive.models import Article, Event, Organisation, Person, Role
 
-PER_PAGE = 20
 ENTITY_PAGE_ARTICLES = 20
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers (and the benchmark's 100 % line): answers without the database."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def _visible_articles(request: HttpRequest) -> QuerySet:
@@ -23,20 +27,6 @@ def _visible_articles(request: HttpRequest) -> QuerySet:
     if request.user.is_staff:
         return Article.objects.all()
     return Article.objects.published()
-
-
-def _page(request: HttpRequest, queryset: QuerySet, notes: list[str]) -> Page:
-    """The requested page; a page number that is not one gives page 1 or the last, with a note."""
-    paginator = Paginator(queryset, PER_PAGE)
-    raw = request.GET.get("page", "1").strip()
-    number = int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else None
-    if number is None or number < 1:
-        notes.append(f"“{raw[:20]}” is not a page number; showing page 1.")
-        number = 1
-    elif number > paginator.num_pages:
-        notes.append(f"There is no page {number}; showing the last page.")
-        number = paginator.num_pages
-    return paginator.page(number)
 
 
 def _page_numbers(page: Page) -> list[int | None]:
@@ -51,55 +41,61 @@ def _page_numbers(page: Page) -> list[int | None]:
     return numbers
 
 
+def _list_url(**params: str) -> str:
+    return reverse("archive:article_list") + facets.query_url(
+        {name: [value] for name, value in params.items()}
+    )
+
+
+@page_cache.for_readers
 def home(request: HttpRequest) -> HttpResponse:
-    filterset = ArticleFilter({}, queryset=Article.objects.published())
-    state: dict[str, list[str]] = {}
+    selection = ArticleList({})
+    index = selection.index
     context = {
-        "latest": Article.objects.published().newest_first()[:5],
-        "total": Article.objects.published().count(),
-        "unions": facets.facet(filterset, state, "union"),
-        "histogram": facets.histogram(filterset, state),
+        "latest": articles_in_order(index.newest(index.all, 0, 5)),
+        "total": index.n,
+        "unions": facets.facet(selection, "union"),
+        "histogram": facets.histogram(selection),
     }
     return render(request, "archive/home.html", context)
 
 
+@page_cache.for_readers
 def article_list(request: HttpRequest) -> HttpResponse:
-    filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
-    entities = filterset.resolve_entities()
-    state = facets.state_from(filterset, request.GET)
-    notes = filterset.notes
-    page = _page(request, filterset.ordered(), notes)
-    query = filterset.search_query
-    snippets = search.snippets(query, [article.pk for article in page])
+    selection = ArticleList(request.GET)
+    state = selection.state
+    page = selection.page(request.GET.get("page", "1"))
+    snippets = selection.snippets(page.object_list)
     results = [(article, snippets.get(article.pk)) for article in page]
-    chips = facets.chips(filterset, state, entities)
+    chips = facets.chips(selection.filterset, state, selection.entities)
     sort_state = {k: v for k, v in state.items() if k != "sort"}
     sorts = [
-        (key, label, facets.replaced(sort_state, sort=[key]), key == filterset.sort)
+        (key, label, facets.replaced(sort_state, sort=[key]), key == selection.sort)
         for key, label in SORTS.items()
-        if key != "relevance" or query
+        if key != "relevance" or selection.query
     ]
     context = {
-        "filterset": filterset,
-        "values": filterset.values,
-        "query": query,
+        "filterset": selection.filterset,
+        "values": selection.values,
+        "query": selection.query,
         "page": page,
         "results": results,
         "page_numbers": _page_numbers(page),
         "page_url": facets.query_url(state),
-        "facets": facets.facets(filterset, state),
-        "histogram": facets.histogram(filterset, state),
+        "facets": facets.facets(selection),
+        "histogram": facets.histogram(selection),
         "chips": chips,
         "clear_url": facets.query_url({"sort": state["sort"]} if "sort" in state else {}),
         "sorts": sorts,
-        "sort": filterset.sort,
-        "notes": notes,
+        "sort": selection.sort,
+        "notes": selection.notes,
         "state": state,
         "search_keeps": {k: v for k, v in state.items() if k not in ("q", "sort", "all")},
     }
     return render(request, "archive/article_list.html", context)
 
 
+@page_cache.for_readers
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         _visible_articles(request).prefetch_related(
@@ -111,11 +107,20 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "article": article,
-        "related": Article.objects.published().related_to(article),
+        "related": _related(article),
         "reference": citation.reference(article, archive_url, today),
         "bibtex": citation.bibtex(article, archive_url, today),
     }
     return render(request, "archive/article_detail.html", context)
+
+
+def _related(article: Article, limit: int = 5) -> list[Article]:
+    """The published articles sharing most organisations, people and events with this one."""
+    links = {
+        relation: [entity.pk for entity in getattr(article, relation).all()]
+        for relation in counts.RELATIONS
+    }
+    return articles_in_order(counts.index().related(links, article.pk, limit))
 
 
 def _kind_groups(organisations) -> list[tuple[str, list[Organisation]]]:
@@ -126,86 +131,92 @@ def _kind_groups(organisations) -> list[tuple[str, list[Organisation]]]:
     return sorted(groups.items(), key=lambda item: order.index(item[0]))
 
 
+@page_cache.for_readers
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = Organisation.objects.with_article_counts().order_by("name")
+    index = counts.index()
+    organisations = list(Organisation.objects.order_by("name"))
+    for organisation in organisations:
+        organisation.article_count = index.count_of("organisations", organisation.pk)
     return render(
         request, "archive/organisation_list.html", {"groups": _kind_groups(organisations)}
     )
 
 
+@page_cache.for_readers
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation.objects.select_related("parent", "predecessor"), slug=slug
     )
-    articles = organisation.articles.published()
     parameter = "union" if organisation.is_union else "org"
-    list_url = f"/articles/?{parameter}={organisation.slug}"
+    index = counts.index()
+    members = index.any_of("organisations", [organisation.pk])
     context = {
         "organisation": organisation,
         "roles": Role.objects.filter(organisation=organisation).select_related("person"),
         "events": organisation.events.order_by("start_date"),
         "children": organisation.children.order_by("name"),
         "successors": organisation.successors.order_by("name"),
-        "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
-        "article_count": articles.count(),
-        "list_url": list_url,
-        "histogram": facets.histogram_for(articles, list_url),
+        "articles": articles_in_order(index.newest(members, 0, ENTITY_PAGE_ARTICLES)),
+        "article_count": len(members),
+        "list_url": _list_url(**{parameter: organisation.slug}),
+        "histogram": facets.histogram_for(index, members, {parameter: [organisation.slug]}),
     }
     return render(request, "archive/organisation_detail.html", context)
 
 
+@page_cache.for_readers
 def person_list(request: HttpRequest) -> HttpResponse:
-    people = (
-        Person.objects.annotate(
-            article_count=Count(
-                "articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True
-            )
-        )
-        .prefetch_related(Prefetch("roles", Role.objects.select_related("organisation")))
-        .order_by("name")
+    index = counts.index()
+    people = list(
+        Person.objects.prefetch_related(
+            Prefetch("roles", Role.objects.select_related("organisation"))
+        ).order_by("name")
     )
+    for person in people:
+        person.article_count = index.count_of("people", person.pk)
     return render(request, "archive/person_list.html", {"people": people})
 
 
+@page_cache.for_readers
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person, slug=slug)
-    articles = person.articles.published()
-    list_url = f"/articles/?person={person.slug}"
+    index = counts.index()
+    members = index.any_of("people", [person.pk])
     roles = person.roles.select_related("organisation")
     context = {
         "person": person,
         "roles": roles,
         "organisations": list(dict.fromkeys(role.organisation for role in roles)),
-        "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
-        "article_count": articles.count(),
-        "list_url": list_url,
-        "histogram": facets.histogram_for(articles, list_url),
+        "articles": articles_in_order(index.newest(members, 0, ENTITY_PAGE_ARTICLES)),
+        "article_count": len(members),
+        "list_url": _list_url(person=person.slug),
+        "histogram": facets.histogram_for(index, members, {"person": [person.slug]}),
     }
     return render(request, "archive/person_detail.html", context)
 
 
+@page_cache.for_readers
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
-    articles = event.articles.published()
+    members = counts.index().any_of("events", [event.pk])
     context = {
         "event": event,
         "organisations": event.organisations.order_by("name"),
-        "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
-        "article_count": articles.count(),
-        "list_url": f"/articles/?event={event.slug}",
+        "articles": articles_in_order(counts.index().newest(members, 0, ENTITY_PAGE_ARTICLES)),
+        "article_count": len(members),
+        "list_url": _list_url(event=event.slug),
     }
     return render(request, "archive/event_detail.html", context)
 
 
+@page_cache.for_readers
 def timeline(request: HttpRequest) -> HttpResponse:
     filterset = EventFilter(request.GET, queryset=Event.objects.all())
-    events = filterset.qs.prefetch_related("organisations").annotate(
-        article_count=Count(
-            "articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True
-        )
-    )
+    index = counts.index()
+    events = filterset.qs.prefetch_related("organisations")
     years: dict[int, list[Event]] = {}
     for event in events.order_by("start_date", "name"):
+        event.article_count = index.count_of("events", event.pk)
         years.setdefault(event.start_date.year, []).append(event)
     unions = facets.timeline_unions(filterset)
     context = {

@@ -216,8 +216,11 @@ def test_the_url_holds_the_whole_state(client, corpus):
 def test_facet_queries_are_a_fixed_number_whatever_the_data_size(
     client, corpus, article_factory, django_assert_max_num_queries
 ):
+    # After a write the first request rebuilds the count index (see the test below); the
+    # pages themselves then take at most 12 queries, at 5 articles as at 65.
     url = "/articles/?union=pcs&year=2011&q=text&source=The+Guardian&person=nobody"
-    with django_assert_max_num_queries(16):
+    client.get(url)
+    with django_assert_max_num_queries(12):
         client.get(url)
     orgs = [Organisation.objects.create(name=f"Org {i}", slug=f"org-{i}") for i in range(30)]
     for i in range(60):
@@ -227,11 +230,24 @@ def test_facet_queries_are_a_fixed_number_whatever_the_data_size(
             organisations=orgs[i % 30 : i % 30 + 3],
             published_date=dt.date(2000 + i % 20, 1 + i % 12, 1),
         )
-    cache.clear()
-    with django_assert_max_num_queries(16):
+    client.get("/healthz")
+    client.get("/articles/?year=2011")
+    with django_assert_max_num_queries(12):
         client.get(url)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         client.get("/articles/?year=2011")
+
+
+def test_rebuilding_the_count_index_after_a_write_is_a_fixed_number_of_queries(
+    client, corpus, article_factory, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(16):
+        client.get("/articles/?union=pcs")
+    orgs = [Organisation.objects.create(name=f"Org {i}", slug=f"org-{i}") for i in range(30)]
+    for i in range(60):
+        article_factory(title=f"More {i}", slug=f"more-{i}", organisations=orgs[i % 30 :][:3])
+    with django_assert_max_num_queries(16):
+        client.get("/articles/?union=pcs")
 
 
 def test_whole_archive_counts_are_cached_and_renewed_when_an_article_changes(client, corpus):

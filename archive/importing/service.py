@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive import facets
+from archive import counts
 from archive.importing import urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract
@@ -220,7 +220,7 @@ def _link_entities(article: Article, links: Links) -> None:
             through.objects.bulk_create(
                 through(article=article, **{target: entity}) for entity in entities
             )
-    transaction.on_commit(facets.invalidate)
+    transaction.on_commit(counts.invalidate)
 
 
 def _unique_slug(title: str, taken_in_run: set[str]) -> str:
