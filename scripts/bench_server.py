@@ -434,6 +434,8 @@ def main() -> None:
     if args.prepare:
         print(json.dumps(prepare(args.prepare)))
         return
+    # Stopped with SIGTERM, still stop the gunicorn it started (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     BENCH_DIR.mkdir(exist_ok=True)
     (BENCH_DIR / "report.lua").write_text(REPORT_LUA)
     tables = []
