@@ -44,6 +44,7 @@ _latest: dict[str, ArticleIndex] = {}
 
 RELATIONS = ("organisations", "people", "events")
 INITIAL_GENERATION = "initial"  # as migration 0005 creates it
+FACETS = ("source", "year", "month", "precision", *RELATIONS)  # the index's sets
 
 
 # -- the generation --------------------------------------------------------------------------
@@ -263,7 +264,7 @@ class ArticleIndex:
         (size,) = struct.unpack_from("<I", blob)
         header = json.loads(blob[4 : 4 + size])
         offset = 4 + size
-        sets: dict[str, dict] = {}
+        sets: dict[str, dict] = {facet: {} for facet in FACETS}
         arrays = []
         for facet, value, length in header["sections"]:
             chunk = blob[offset : offset + length]
@@ -296,9 +297,7 @@ def build(token: str) -> ArticleIndex:
     )
     sql, params = rows.query.sql_with_params()
     ids, neg_dates = array("q"), array("i")
-    members: dict[str, dict] = {
-        name: {} for name in ("source", "year", "month", "precision", *RELATIONS)
-    }
+    members: dict[str, dict] = {facet: {} for facet in FACETS}
 
     def add(facet: str, value, position: int) -> None:
         members[facet].setdefault(value, []).append(position)

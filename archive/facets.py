@@ -1,8 +1,10 @@
-"""Facet counts, the date histogram and the URLs that change the reading room's state.
+"""Facet counts and the date histogram of the article list and the entity pages.
 
 Every facet counts the published articles that match all the *other* active filters
 (`ArticleList.matching(without=...)`), as intersections of sets in the count index
-(counts.ArticleIndex): no query per facet, whatever the number of articles or values.
+(counts.ArticleIndex): no query per facet, whatever the number of articles or values. Which
+facets there are comes from the filter declarations (filters.LIST_FACETS); every URL comes
+from the list (listing.ArticleList), which owns the reader's state.
 """
 
 from __future__ import annotations
@@ -10,76 +12,16 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 from django.db.models import Count
-from django.urls import reverse
 from pyroaring import BitMap
 
 from archive.counts import ArticleIndex
-from archive.filters import FACET_PARAMETERS, FILTER_PARAMETERS, SORTS, ArticleFilter, EventFilter
+from archive.filters import ENTITY_PARAMETERS, LABELS, LIST_FACETS, EventFilter
+from archive.listing import ArticleList, list_url, query_string, toggled
 from archive.models import Event, Organisation
 
-if TYPE_CHECKING:
-    from archive.listing import ArticleList
-
-ENTITY_PARAMETERS = {
-    "union": "organisations",
-    "org": "organisations",
-    "person": "people",
-    "event": "events",
-}
 TOP_VALUES = 8
-STATE_PARAMETERS = (*FILTER_PARAMETERS, "sort")
-
-
-# -- URLs ------------------------------------------------------------------------------------
-
-
-def query_url(params: dict[str, list[str]]) -> str:
-    """A query string for the article list, parameters in a fixed order, page last."""
-    order = [*STATE_PARAMETERS, "all", "page"]
-    pairs = [(name, value) for name in order for value in params.get(name, []) if value != ""]
-    return "?" + urlencode(pairs) if pairs else "?"
-
-
-def state_from(filterset: ArticleFilter, data) -> dict[str, list[str]]:
-    """The reader's state as the filter set understood it: each value written one way ("3",
-    not "03"), what was ignored left out, so every toggle and remove link works. Call it after
-    `filterset.resolve_entities()`."""
-    values = filterset.values
-    state: dict[str, list[str]] = {}
-    if values.get("q"):
-        state["q"] = [values["q"]]
-    for name in FACET_PARAMETERS:
-        if values.get(name):
-            state[name] = [str(value) for value in values[name]]
-    for name in ("from", "to"):
-        if values.get(name):
-            state[name] = [data.get(name, "").strip()]
-    if data.get("sort") in SORTS:
-        state["sort"] = [data["sort"]]
-    if data.get("all") in dict(FACETS):
-        state["all"] = [data["all"]]
-    return state
-
-
-def toggled(state: dict[str, list[str]], name: str, value: str) -> str:
-    values = list(state.get(name, []))
-    values = [v for v in values if v != value] if value in values else [*values, value]
-    new = {**state, name: values}
-    if name == "year":
-        new.pop("month", None)  # months belong to the year they were chosen in
-    return query_url(new)
-
-
-def replaced(state: dict[str, list[str]], **changes: list[str]) -> str:
-    return query_url({**state, **changes})
-
-
-def without(state: dict[str, list[str]], *names: str) -> str:
-    return query_url({k: v for k, v in state.items() if k not in names})
 
 
 # -- facets ----------------------------------------------------------------------------------
@@ -155,23 +97,14 @@ def month_counts(selection: ArticleList, year: int) -> list[tuple[int, int]]:
     return sorted((m, n) for (_, m), n in index.counts("month", base, months).items())
 
 
-FACETS = (
-    ("union", "Union"),
-    ("org", "Organisation"),
-    ("person", "Person"),
-    ("event", "Event"),
-    ("source", "Source"),
-)
-
-
 def facets(selection: ArticleList) -> list[Facet]:
     """The facets of the article list, each value with its count and its toggle URL."""
-    result = [facet(selection, name) for name, _ in FACETS]
+    result = [facet(selection, name) for name in LIST_FACETS]
     return [f for f in result if f.values] + _date_facets(selection)
 
 
 def facet(selection: ArticleList, name: str) -> Facet:
-    """One of the FACETS: its top values (all of them when state asks), counted in the index."""
+    """One of the list's facets: its top values (all of them when the state asks for them)."""
     state = selection.state
     show_all = (state.get("all") or [""])[0] == name
     limit = None if show_all else TOP_VALUES
@@ -180,14 +113,13 @@ def facet(selection: ArticleList, name: str) -> Facet:
     else:
         kinds = Organisation.UNION_KINDS if name == "union" else None
         rows = _entity_rows(selection, name, limit, kinds)
-    result = Facet(name=name, title=dict(FACETS)[name])
+    result = Facet(name=name, title=LABELS[name])
     if limit and len(rows) > limit:
         rows = rows[:limit]
-        result.more_url = replaced(state, all=[name])
+        result.more_url = selection.replace_url(all=[name])
     elif show_all:
-        result.less_url = without(state, "all")
+        result.less_url = selection.without_url("all")
     selected = set(selection.values.get(name) or [])
-    toggle_state = {k: v for k, v in state.items() if k != "all"}
     result.values = [
         FacetValue(
             value=slug,
@@ -195,7 +127,7 @@ def facet(selection: ArticleList, name: str) -> Facet:
             title=title,
             count=count,
             selected=slug in selected,
-            url=toggled(toggle_state, name, slug),
+            url=selection.toggle_url(name, slug),
         )
         for slug, label, title, count in rows
     ]
@@ -204,7 +136,6 @@ def facet(selection: ArticleList, name: str) -> Facet:
 
 def _date_facets(selection: ArticleList) -> list[Facet]:
     values = selection.values
-    state = {k: v for k, v in selection.state.items() if k != "all"}
     years = year_counts(selection)
     chosen = set(values.get("year") or [])
     facet_list = [
@@ -212,7 +143,7 @@ def _date_facets(selection: ArticleList) -> list[Facet]:
             name="year",
             title="Year",
             values=[
-                FacetValue(str(y), str(y), n, y in chosen, toggled(state, "year", str(y)))
+                FacetValue(str(y), str(y), n, y in chosen, selection.toggle_url("year", str(y)))
                 for y, n in sorted(years, reverse=True)
             ],
         )
@@ -230,7 +161,7 @@ def _date_facets(selection: ArticleList) -> list[Facet]:
                         calendar.month_name[m],
                         n,
                         m in months,
-                        toggled(state, "month", str(m)),
+                        selection.toggle_url("month", str(m)),
                     )
                     for m, n in month_counts(selection, year)
                 ],
@@ -274,14 +205,19 @@ def _year_rows(
 def histogram(selection: ArticleList) -> Histogram | None:
     """Matching articles per year (per decade over long spans, per month when one year is
     chosen), each bar a link that narrows the list to its period."""
-    state = {k: v for k, v in selection.state.items() if k != "all"}
+    state = selection.state_without("all")
     years = selection.values.get("year") or []
     if len(years) == 1:
         year = years[0]
         counts = dict(month_counts(selection, year))
         months = set(selection.values.get("month") or [])
         rows = [
-            (calendar.month_abbr[m], counts.get(m, 0), replaced(state, month=[str(m)]), m in months)
+            (
+                calendar.month_abbr[m],
+                counts.get(m, 0),
+                selection.url({**state, "month": [str(m)]}),
+                m in months,
+            )
             for m in range(1, 13)
         ]
         title, unit = f"Articles per month in {year}", "month"
@@ -294,8 +230,8 @@ def histogram(selection: ArticleList) -> Histogram | None:
         undated = {k: v for k, v in yearless.items() if k not in ("from", "to")}
         unit, rows = _year_rows(
             counts,
-            lambda y: replaced(yearless, year=[str(y)]),
-            lambda d: replaced(undated, **{"from": [str(d)], "to": [str(d + 9)]}),
+            lambda y: selection.url({**yearless, "year": [str(y)]}),
+            lambda d: selection.url({**undated, "from": [str(d)], "to": [str(d + 9)]}),
             years,
         )
         title = f"Articles per {unit}"
@@ -311,64 +247,12 @@ def histogram_for(
     counts = dict(index.counts("year", members))
     if not counts:
         return None
-    list_url = reverse("archive:article_list")
     unit, bar_rows = _year_rows(
         counts,
-        lambda y: list_url + query_url({**params, "year": [str(y)]}),
-        lambda d: list_url + query_url({**params, "from": [str(d)], "to": [str(d + 9)]}),
+        lambda y: list_url({**params, "year": [str(y)]}),
+        lambda d: list_url({**params, "from": [str(d)], "to": [str(d + 9)]}),
     )
     return Histogram(title=f"Articles per {unit}", unit=unit, bars=_bars(bar_rows))
-
-
-# -- active filters --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chip:
-    """One active filter, with the URL that removes it."""
-
-    kind: str
-    label: str
-    remove_url: str
-
-
-CHIP_KINDS = {
-    "q": "Search",
-    "union": "Union",
-    "org": "Organisation",
-    "person": "Person",
-    "event": "Event",
-    "source": "Source",
-    "year": "Year",
-    "month": "Month",
-    "from": "From",
-    "to": "To",
-}
-
-
-def chips(
-    filterset: ArticleFilter, state: dict[str, list[str]], entities: dict[str, dict[str, object]]
-) -> list[Chip]:
-    values = filterset.values
-    result = []
-    state = {k: v for k, v in state.items() if k != "all"}
-    if values.get("q"):
-        result.append(Chip("Search", values["q"], without(state, "q", "sort")))
-    for name in ("union", "org", "person", "event", "source", "year", "month"):
-        for value in values.get(name) or []:
-            if name in entities:
-                obj = entities[name][value]
-                label = getattr(obj, "short_name", None) or obj.name
-            elif name == "month":
-                label = calendar.month_name[value]
-            else:
-                label = str(value)
-            result.append(Chip(CHIP_KINDS[name], label, toggled(state, name, str(value))))
-    for name in ("from", "to"):
-        if values.get(name):
-            raw = (state.get(name) or [""])[0]
-            result.append(Chip(CHIP_KINDS[name], raw, without(state, name)))
-    return result
 
 
 def timeline_unions(filterset: EventFilter) -> list[FacetValue]:
@@ -388,7 +272,7 @@ def timeline_unions(filterset: EventFilter) -> list[FacetValue]:
             title=row["organisation__name"],
             count=row["n"],
             selected=row["organisation__slug"] in chosen,
-            url=toggled(union_state, "union", row["organisation__slug"]),
+            url=query_string(toggled(union_state, "union", row["organisation__slug"])),
         )
         for row in rows
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Page
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive import citation, counts, facets, page_cache
-from archive.filters import SORTS, EventFilter
-from archive.listing import ArticleList, articles_in_order
+from archive.filters import EventFilter
+from archive.listing import ArticleList, articles_in_order, list_url, query_string
 from archive.models import Article, Event, Organisation, Person, Role
 
 ENTITY_PAGE_ARTICLES = 20
@@ -29,27 +28,13 @@ def _visible_articles(request: HttpRequest) -> QuerySet:
     return Article.objects.published()
 
 
-def _page_numbers(page: Page) -> list[int | None]:
-    """1 … 4 5 [6] 7 8 … 20: None stands for a gap."""
-    last, current = page.paginator.num_pages, page.number
-    wanted = {1, last, *range(current - 2, current + 3)}
-    numbers: list[int | None] = []
-    for n in sorted(w for w in wanted if 1 <= w <= last):
-        if numbers and n - (numbers[-1] or 0) > 1:
-            numbers.append(None)
-        numbers.append(n)
-    return numbers
-
-
 def _list_url(**params: str) -> str:
-    return reverse("archive:article_list") + facets.query_url(
-        {name: [value] for name, value in params.items()}
-    )
+    return list_url({name: [value] for name, value in params.items()})
 
 
 @page_cache.for_readers
 def home(request: HttpRequest) -> HttpResponse:
-    selection = ArticleList({})
+    selection = ArticleList({}, base=reverse("archive:article_list"))
     index = selection.index
     context = {
         "latest": articles_in_order(index.newest(index.all, 0, 5)),
@@ -63,34 +48,29 @@ def home(request: HttpRequest) -> HttpResponse:
 @page_cache.for_readers
 def article_list(request: HttpRequest) -> HttpResponse:
     selection = ArticleList(request.GET)
-    state = selection.state
     page = selection.page(request.GET.get("page", "1"))
     snippets = selection.snippets(page.object_list)
-    results = [(article, snippets.get(article.pk)) for article in page]
-    chips = facets.chips(selection.filterset, state, selection.entities)
-    sort_state = {k: v for k, v in state.items() if k != "sort"}
-    sorts = [
-        (key, label, facets.replaced(sort_state, sort=[key]), key == selection.sort)
-        for key, label in SORTS.items()
-        if key != "relevance" or selection.query
-    ]
+    page_links = selection.page_links(page)
     context = {
-        "filterset": selection.filterset,
+        "list": selection,
         "values": selection.values,
         "query": selection.query,
         "page": page,
-        "results": results,
-        "page_numbers": _page_numbers(page),
-        "page_url": facets.query_url(state),
+        "results": [(article, snippets.get(article.pk)) for article in page],
+        "page_links": page_links,
+        "page_numbers": [link.number for link in page_links],
+        "previous_url": page.has_previous() and selection.page_number_url(page.number - 1),
+        "next_url": page.has_next() and selection.page_number_url(page.number + 1),
+        "page_url": selection.page_url,
         "facets": facets.facets(selection),
         "histogram": facets.histogram(selection),
-        "chips": chips,
-        "clear_url": facets.query_url({"sort": state["sort"]} if "sort" in state else {}),
-        "sorts": sorts,
+        "chips": selection.chips,
+        "clear_url": selection.clear_url,
+        "sorts": selection.sort_links,
         "sort": selection.sort,
         "notes": selection.notes,
-        "state": state,
-        "search_keeps": {k: v for k, v in state.items() if k not in ("q", "sort", "all")},
+        "state": selection.state,
+        "search_keeps": selection.search_keeps,
     }
     return render(request, "archive/article_list.html", context)
 
@@ -217,6 +197,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     years: dict[int, list[Event]] = {}
     for event in events.order_by("start_date", "name"):
         event.article_count = index.count_of("events", event.pk)
+        event.list_url = _list_url(event=event.slug)
         years.setdefault(event.start_date.year, []).append(event)
     unions = facets.timeline_unions(filterset)
     context = {
@@ -224,7 +205,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "unions": unions,
         "chosen_names": [union.label for union in unions if union.selected],
         "chosen": filterset.unions,
-        "clear_url": facets.query_url({}),
+        "clear_url": query_string({}),
         "notes": filterset.notes,
     }
     return render(request, "archive/timeline.html", context)
