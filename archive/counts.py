@@ -131,6 +131,7 @@ class ArticleIndex:
         self.n = len(self.ids)
         self.n_dated = len(self.neg_dates)
         self.all = BitMap(range(self.n))
+        self.undated = BitMap(range(self.n_dated, self.n))
         self.by_slug = {
             relation: {e.slug: e for e in entities.values()}
             for relation, entities in self.entities.items()

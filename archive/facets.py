@@ -60,6 +60,9 @@ class Histogram:
     title: str
     unit: str
     bars: list[Bar]
+    undated: int = 0  # matching articles without a date, and the link to them
+    undated_url: str = ""
+    undated_selected: bool = False
 
 
 def _entity_rows(
@@ -170,7 +173,8 @@ def _date_facets(selection: ArticleList) -> list[Facet]:
     return [f for f in facet_list if f.values]
 
 
-DECADES_AFTER = 40  # years: a longer span is drawn a decade a bar
+YEARS_AT_MOST = 12  # bars: a longer span of years is drawn a decade a bar, and a decade's
+# bar leads to its years, a year's to its months, so every bar fits beside the list
 
 
 def _bars(rows: list[tuple[str, int, str, bool]]) -> list[Bar]:
@@ -187,9 +191,9 @@ def _year_rows(
     decade_url: Callable[[int], str],
     selected: Iterable[int] = (),
 ) -> tuple[str, list[tuple[str, int, str, bool]]]:
-    """One bar a year, or a decade when the years span more than DECADES_AFTER."""
+    """One bar a year, or a decade when the years span more than YEARS_AT_MOST."""
     first, last = min(counts), max(counts)
-    if last - first <= DECADES_AFTER:
+    if last - first < YEARS_AT_MOST:
         return "year", [
             (str(y), counts.get(y, 0), year_url(y), y in selected) for y in range(first, last + 1)
         ]
@@ -223,20 +227,33 @@ def histogram(selection: ArticleList) -> Histogram | None:
         title, unit = f"Articles per month in {year}", "month"
     else:
         counts = dict(year_counts(selection))
-        if not counts:
-            return None
         # A year bar keeps a date range (its count does); a decade bar is a date range.
         yearless = {k: v for k, v in state.items() if k not in ("year", "month")}
-        undated = {k: v for k, v in yearless.items() if k not in ("from", "to")}
-        unit, rows = _year_rows(
-            counts,
-            lambda y: selection.url({**yearless, "year": [str(y)]}),
-            lambda d: selection.url({**undated, "from": [str(d)], "to": [str(d + 9)]}),
-            years,
-        )
+        rangeless = {k: v for k, v in yearless.items() if k not in ("from", "to")}
+        unit, rows = "year", []
+        if counts:
+            unit, rows = _year_rows(
+                counts,
+                lambda y: selection.url({**yearless, "year": [str(y)]}),
+                lambda d: selection.url({**rangeless, "from": [str(d)], "to": [str(d + 9)]}),
+                years,
+            )
         title = f"Articles per {unit}"
-    bars = _bars(rows)
-    return Histogram(title=title, unit=unit, bars=bars) if any(b.count for b in bars) else None
+    undated = 0
+    if not years:  # undated articles have no year: not counted once one is chosen
+        base = selection.matching(without=["dates", "undated"])
+        undated = base.intersection_cardinality(selection.index.undated)
+    result = Histogram(
+        title=title,
+        unit=unit,
+        bars=_bars(rows),
+        undated=undated,
+        undated_url=selection.url(
+            {**selection.state_without("all", "from", "to", "undated"), "undated": ["1"]}
+        ),
+        undated_selected=bool(selection.values.get("undated")),
+    )
+    return result if any(b.count for b in result.bars) or result.undated else None
 
 
 def histogram_for(
@@ -245,14 +262,23 @@ def histogram_for(
     """Articles per year (or decade) for an entity page, each bar a link into the article list
     narrowed by `params` and to its period."""
     counts = dict(index.counts("year", members))
-    if not counts:
+    undated = members.intersection_cardinality(index.undated)
+    if not counts and not undated:
         return None
-    unit, bar_rows = _year_rows(
-        counts,
-        lambda y: list_url({**params, "year": [str(y)]}),
-        lambda d: list_url({**params, "from": [str(d)], "to": [str(d + 9)]}),
+    unit, bar_rows = "year", []
+    if counts:
+        unit, bar_rows = _year_rows(
+            counts,
+            lambda y: list_url({**params, "year": [str(y)]}),
+            lambda d: list_url({**params, "from": [str(d)], "to": [str(d + 9)]}),
+        )
+    return Histogram(
+        title=f"Articles per {unit}",
+        unit=unit,
+        bars=_bars(bar_rows),
+        undated=undated,
+        undated_url=list_url({**params, "undated": ["1"]}),
     )
-    return Histogram(title=f"Articles per {unit}", unit=unit, bars=_bars(bar_rows))
 
 
 def timeline_unions(filterset: EventFilter) -> list[FacetValue]:

@@ -15,6 +15,7 @@ URL parameters (several values of one facet combine with OR, different facets wi
   year     four-digit year (repeatable)
   month    1-12, within the one selected year (repeatable)
   from, to a date: YYYY, YYYY-MM or YYYY-MM-DD (from the start / to the end of that period)
+  undated  1: only the articles without a date
   sort     newest, oldest, relevance
   page     page number
 """
@@ -196,6 +197,19 @@ class PeriodFilter(django_filters.Filter):
         )
 
 
+class UndatedFilter(django_filters.Filter):
+    """?undated=1: only the articles without a date (the histogram links to them)."""
+
+    field_class = forms.CharField
+    kind = "undated"
+
+    def __init__(self, **kwargs):
+        super().__init__(field_name="published_date", required=False, **kwargs)
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        return qs.filter(published_date__isnull=True) if value else qs
+
+
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "relevance": "Best match"}
 
 
@@ -254,6 +268,10 @@ class ArticleFilter(django_filters.FilterSet):
         if values.get("month") and len(values.get("year") or []) != 1:
             self.notes.append("Months are shown within one year: choose a year first.")
             values["month"] = []
+        raw = (values.get("undated") or "").strip().lower()
+        values["undated"] = raw in ("1", "yes", "true", "on")
+        if raw and not values["undated"]:
+            self.notes.append(f"Ignored undated “{raw[:40]}”: use undated=1.")
         start, end = values.get("from"), values.get("to")
         if start and end and start > end:
             self.notes.append("The date range ends before it starts, so it was ignored.")
@@ -342,6 +360,7 @@ class ArticleFilter(django_filters.FilterSet):
 
 ArticleFilter.base_filters["from"] = PeriodFilter(end=False, label="From")
 ArticleFilter.base_filters["to"] = PeriodFilter(end=True, label="To")
+ArticleFilter.base_filters["undated"] = UndatedFilter(label="Undated")
 
 FILTERS = ArticleFilter.base_filters
 FILTER_PARAMETERS = tuple(FILTERS)  # q, union, org, person, event, source, year, month, from, to

@@ -110,6 +110,8 @@ class ArticleList:
         for name in ("from", "to"):
             if values.get(name):
                 state[name] = [data.get(name, "").strip()]
+        if values.get("undated"):
+            state["undated"] = ["1"]
         if data.get("sort") in SORTS:
             state["sort"] = [data["sort"]]
         if data.get("all") in LIST_FACETS:
@@ -183,6 +185,8 @@ class ArticleList:
             if values.get(name):
                 raw = (self.state.get(name) or [""])[0]
                 result.append(Chip(LABELS[name], raw, self.without_url("all", name)))
+        if values.get("undated"):
+            result.append(Chip("Date", "Undated", self.without_url("all", "undated")))
         return result
 
     def page_links(self, page: Page) -> list[PageLink]:
@@ -218,6 +222,8 @@ class ArticleList:
             sets["month"] = index.any_of("month", [(year, m) for m in values["month"]])
         if values.get("from") or values.get("to"):
             sets["dates"] = index.span(values.get("from"), values.get("to"))
+        if values.get("undated"):
+            sets["undated"] = index.undated
         return sets
 
     def _search_matches(self) -> list[int]:
