@@ -8,7 +8,8 @@ archive (50 organisations of which 30 unions, 200 people, 40 events; 3 organisat
 per article, an event on every fifth; 30 years; 300-word bodies), serves it with gunicorn (2 sync
 workers) and, for every page, with the page cache on and off, prints: the SQL queries the page
 makes, the first request's time after a restart, and under wrk (8 connections) requests/s, p50,
-p99 and the ratio to /healthz, measured alternately with /healthz so machine noise cancels out.
+p99 and the ratio to /healthz, measured alternately with /healthz (medians of three rounds) so
+machine noise cancels out.
 A last row drives a rotating mix of 1,200 distinct filter and search combinations, so every
 request is a miss. Figures, not assertions: the targets are marked beside them.
 
@@ -25,6 +26,7 @@ import os
 import random
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -294,20 +296,26 @@ def wrk(port: int, url: str, seconds: float, mix: Path | None = None) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def alternated(port: int, url: str, seconds: float, mix: Path | None = None) -> dict:
-    """healthz, page, healthz, page: the page's figures and its rate over healthz's."""
-    health, page = [], []
-    for _ in range(2):
-        health.append(wrk(port, "/healthz", seconds))
+def alternated(port: int, url: str, seconds: float, rounds: int, mix: Path | None = None) -> dict:
+    """healthz, page, healthz, page, ... healthz: the page's figures, and its rate over that of
+    the healthz runs on either side of it. Each figure is the median over the rounds, so a burst
+    of load from elsewhere on the machine moves one round, not the result."""
+    health = [wrk(port, "/healthz", seconds)]
+    page = []
+    for _ in range(rounds):
         page.append(wrk(port, url, seconds, mix))
-    rps = sum(p["rps"] for p in page) / len(page)
+        health.append(wrk(port, "/healthz", seconds))
+    around = zip(health, health[1:], strict=False)
+    ratios = [
+        p["rps"] / ((a["rps"] + b["rps"]) / 2) for p, (a, b) in zip(page, around, strict=True)
+    ]
     return {
-        "rps": rps,
-        "p50": max(p["p50"] for p in page),
-        "p99": max(p["p99"] for p in page),
+        "rps": statistics.median(p["rps"] for p in page),
+        "p50": statistics.median(p["p50"] for p in page),
+        "p99": statistics.median(p["p99"] for p in page),
         "errors": sum(p["errors"] for p in page),
-        "ratio": rps / (sum(h["rps"] for h in health) / len(health)),
-        "healthz": sum(h["rps"] for h in health) / len(health),
+        "ratio": statistics.median(ratios),
+        "healthz": statistics.median(h["rps"] for h in health),
     }
 
 
@@ -363,13 +371,13 @@ def run_database(label: str, database_url: str, args, extra_env: dict[str, str])
         try:
             for name, _, url in page_list:
                 first = first_request_ms(server, url)
-                measured = alternated(args.port, url, args.seconds)
+                measured = alternated(args.port, url, args.seconds, args.rounds)
                 results.setdefault(name, {})[cache_on] = {**measured, "first": first}
                 print(
                     f"  {name:24} cache {'on ' if cache_on else 'off'} {measured}", file=sys.stderr
                 )
             server.restart()
-            measured = alternated(args.port, "/articles/", args.seconds, mix)
+            measured = alternated(args.port, "/articles/", args.seconds, args.rounds, mix)
             results.setdefault("mix of 1,200 combinations", {})[cache_on] = {
                 **measured,
                 "first": float("nan"),
@@ -427,7 +435,8 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--port", type=int, default=8800)
-    parser.add_argument("--seconds", type=float, default=3, help="each wrk run")
+    parser.add_argument("--seconds", type=float, default=2, help="each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="page runs, between healthz runs")
     parser.add_argument("--only", nargs="*", help="page names to measure (default: all)")
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
