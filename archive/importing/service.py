@@ -220,7 +220,7 @@ def _link_entities(article: Article, links: Links) -> None:
             through.objects.bulk_create(
                 through(article=article, **{target: entity}) for entity in entities
             )
-    transaction.on_commit(counts.invalidate)
+    counts.invalidate()  # in this file's transaction: readers see the new counts when it commits
 
 
 def _unique_slug(title: str, taken_in_run: set[str]) -> str:
