@@ -278,7 +278,8 @@ def articles_in_order(ids: list[int]) -> list[Article]:
     """The articles with these ids, in this order, as lists show them (one query)."""
     if not ids:
         return []
-    found = Article.objects.filter(id__in=ids).defer(*LIST_FIELDS_DEFERRED).in_bulk()
+    # published() again: whatever index the ids came from, no draft is ever listed.
+    found = Article.objects.published().filter(id__in=ids).defer(*LIST_FIELDS_DEFERRED).in_bulk()
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -221,6 +221,69 @@ def prepare(n: int) -> dict:
     return {"article": article, "pages": found}
 
 
+def server_times(n: int, repeat: int = 15) -> dict:
+    """Each page's server time without the page cache: the median CPU time of `repeat`
+    requests in this process (CPU time, so other work on the machine moves it little)."""
+    _django()
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from archive.models import Article
+
+    article = Article.objects.published().order_by("id")[n // 2].get_absolute_url()
+    client = Client()
+    found = {}
+    with override_settings(ARCHIVE_PAGE_CACHE=False, ALLOWED_HOSTS=["testserver"]):
+        for name, _, url in pages(n, article):
+            client.get(url)
+            times = []
+            for _ in range(repeat):
+                start = time.process_time()
+                client.get(url)
+                times.append((time.process_time() - start) * 1000)
+            found[name] = statistics.median(times)
+    return found
+
+
+def compare_sizes(sizes: list[int]) -> str:
+    """Server time per page at each size (SQLite archives already built in .bench/)."""
+    found = {}
+    for n in sizes:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{BENCH_DIR / f'archive-{n}.sqlite3'}",
+            "DJANGO_SETTINGS_MODULE": "archive.settings",
+            "DJANGO_ENV_FILE": "",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret",
+            "DJANGO_HTTPS": "0",
+        }
+        result = subprocess.run(  # noqa: S603
+            [PYTHON, __file__, "--server-times", str(n)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            check=True,
+        )
+        found[n] = json.loads(result.stdout.strip().splitlines()[-1])
+    first, *others = sizes
+    header = f"| page | {' | '.join(f'{n:,} articles, ms' for n in sizes)} | "
+    header += " | ".join(f"{n:,} / {first:,}" for n in others) + " |"
+    rows = [header, "|" + "---|" * (1 + len(sizes) + len(others))]
+    for name in found[first]:
+        times = [found[n][name] for n in sizes]
+        ratios = [found[n][name] / found[first][name] for n in others]
+        rows.append(
+            f"| {name} | "
+            + " | ".join(f"{t:.1f}" for t in times)
+            + " | "
+            + " | ".join(f"{r:.2f}×" for r in ratios)
+            + " |"
+        )
+    title = "SQLite, server CPU time per page without the page cache (median of 15 requests)"
+    return title + "\n\n" + "\n".join(rows) + "\n"
+
+
 # -- serving and measuring --------------------------------------------------------------------
 
 
@@ -459,10 +522,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2, help="each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="page runs, between healthz runs")
     parser.add_argument("--only", nargs="*", help="page names to measure (default: all)")
+    parser.add_argument(
+        "--compare-sizes",
+        help="e.g. 100000,1000000: each page's server time on SQLite archives of these sizes "
+        "(built by earlier runs), instead of the server benchmark",
+    )
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--server-times", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
         print(json.dumps(prepare(args.prepare)))
+        return
+    if args.server_times:
+        print(json.dumps(server_times(args.server_times)))
+        return
+    if args.compare_sizes:
+        table = compare_sizes([int(n) for n in args.compare_sizes.split(",")])
+        (BENCH_DIR / f"sizes-{args.compare_sizes.replace(',', '-')}.md").write_text(table)
+        print(table)
         return
     # Stopped with SIGTERM, still stop the gunicorn it started (the `finally` below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))

@@ -82,3 +82,12 @@ def test_oldest_first_and_newest_first_page_through_every_article_once(client, p
         dated = [a.published_date for a in seen if a.published_date]
         assert dated == sorted(dated, reverse=sort == "newest")
         assert all(a.published_date is None for a in seen[len(dated) :])
+
+
+def test_an_article_unpublished_behind_the_index_is_never_listed(client, dated, settings):
+    settings.ARCHIVE_PAGE_CACHE = False
+    client.get("/articles/")
+    # A bulk update sends no signal: the index still holds the article, the list must not.
+    counts.Article.objects.filter(slug="day").update(status="draft")
+    assert "day" not in _results(client.get("/articles/"))
+    assert "day" not in {a.slug for a in client.get("/").context["latest"]}
