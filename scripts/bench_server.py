@@ -489,8 +489,7 @@ def run_database(label: str, database_url: str, args, extra_env: dict[str, str])
         rows.append(
             f"| {name} | {'' if queries is None else queries} "
             f"| {_ms(on['first'])} / {_ms(off['first'])} "
-            f"| {on['rps']:.0f} | {on['p50']:.1f} | {on['p99']:.1f} | {on['ratio']:.0%} "
-            f"| {off['rps']:.0f} | {off['p50']:.1f} | {off['p99']:.1f} | {off['ratio']:.1%} "
+            f"| {_figures(on, '.0%')} | {_figures(off, '.1%')} "
             f"| {'met' if all(checks) else 'MISSED'} |"
         )
     healthz = [m["healthz"] for by_mode in results.values() for m in by_mode.values()]
@@ -502,6 +501,13 @@ def run_database(label: str, database_url: str, args, extra_env: dict[str, str])
     table = title + "\n\n" + "\n".join(rows) + "\n"
     (BENCH_DIR / f"{label.split()[0].lower()}-{args.articles}.md").write_text(table)
     return table
+
+
+def _figures(m: dict, ratio: str) -> str:
+    """req/s | p50 | p99 | ratio; a page that finished no request in a run has no latency."""
+    if not m["rps"]:
+        return "< 1 | – | – | 0 %"
+    return f"{m['rps']:.0f} | {m['p50']:.1f} | {m['p99']:.1f} | {format(m['ratio'], ratio)}"
 
 
 def _ms(value: float) -> str:
