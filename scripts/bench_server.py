@@ -221,7 +221,7 @@ def prepare(n: int) -> dict:
     return {"article": article, "pages": found}
 
 
-def server_times(n: int, repeat: int = 15) -> dict:
+def server_times(n: int, repeat: int = 7) -> dict:
     """Each page's server time without the page cache: the median CPU time of `repeat`
     requests in this process (CPU time, so other work on the machine moves it little)."""
     _django()
@@ -280,7 +280,7 @@ def compare_sizes(sizes: list[int]) -> str:
             + " | ".join(f"{r:.2f}×" for r in ratios)
             + " |"
         )
-    title = "SQLite, server CPU time per page without the page cache (median of 15 requests)"
+    title = "SQLite, server CPU time per page without the page cache (median of 7 requests)"
     return title + "\n\n" + "\n".join(rows) + "\n"
 
 
