@@ -11,7 +11,7 @@ PORT ?= 8000
 # accident.
 LOCAL := DJANGO_ENV_FILE=.env
 
-.PHONY: install run test test-postgres lint migrate demo reset-demo editor clean
+.PHONY: install run test test-postgres lint migrate demo reset-demo editor clean bench
 
 install: $(STAMP) .env
 
@@ -61,9 +61,21 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/readingroom
 test-postgres: install
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest --ignore=tests/browser --create-db $(PYTEST_ARGS)
 
+# The server benchmark (scripts/bench_server.py): gunicorn + wrk on an archive of
+# BENCH_ARTICLES articles, on SQLite and PostgreSQL (BENCH_POSTGRES_URL + _N, Redis as cache).
+BENCH_ARTICLES ?= 100000
+BENCH_DATABASES ?= sqlite,postgres
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/readingroom_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
+BENCH_PORT ?= 8800
+bench: install
+	command -v wrk >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi; }
+	$(BIN)/python scripts/bench_server.py --articles $(BENCH_ARTICLES) --databases $(BENCH_DATABASES) \
+		--postgres-url $(BENCH_POSTGRES_URL) --redis-url $(BENCH_REDIS_URL) --port $(BENCH_PORT) $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache test-artifacts
+	rm -rf $(VENV) db.sqlite3 .pytest_cache test-artifacts .bench

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from archive import editorial, facets, history, merging, sanitize
+from archive import counts, editorial, history, merging, sanitize
 from archive.admin_import import import_urls
 from archive.admin_links import unlink_view
 from archive.models import (
@@ -189,7 +189,7 @@ def _set_status(modeladmin, request: HttpRequest, queryset: QuerySet, status: st
             refused.append(article)
             continue
         changed += 1
-    facets.invalidate()
+    counts.invalidate()
     for article in refused:
         entries = history.changes_since(article, loaded.get(article.pk, article.version))
         modeladmin.message_user(

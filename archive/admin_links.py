@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from archive import facets, history
+from archive import counts, history
 from archive.models import Article
 
 # The kinds of link the URL names, and the article's field for each.
@@ -47,7 +47,7 @@ def unlink_view(
             relation.remove(entity)
             # The article's history keeps the links it had, so the removal can be undone there.
             history.record([article], f"Removed the link to {entity}.", request.user)
-            transaction.on_commit(facets.invalidate)
+            transaction.on_commit(counts.invalidate)
         model_admin.message_user(
             request, f"Removed the link from “{article}” to {entity}.", messages.SUCCESS
         )

@@ -10,19 +10,19 @@ class ArchiveConfig(AppConfig):
 
     def ready(self) -> None:
         # The cached whole-archive facet counts go stale when an article or its links change.
-        # (Bulk updates, such as the admin's publish action, call facets.invalidate themselves.)
-        from archive import facets, history, search
+        # (Bulk updates, such as the admin's publish action, call counts.invalidate themselves.)
+        from archive import counts, history, search
         from archive.models import Article, Event, Organisation, Person
         from archive.search import checks  # noqa: F401 - registers the search backend check
 
         history.register_models()
 
         for model in (Article, Organisation, Person, Event):
-            post_save.connect(facets.invalidate, sender=model, dispatch_uid=f"facets-{model}")
-            post_delete.connect(facets.invalidate, sender=model, dispatch_uid=f"facets-d-{model}")
+            post_save.connect(counts.invalidate, sender=model, dispatch_uid=f"counts-{model}")
+            post_delete.connect(counts.invalidate, sender=model, dispatch_uid=f"counts-d-{model}")
         for relation in (Article.organisations, Article.people, Article.events):
             m2m_changed.connect(
-                facets.invalidate, sender=relation.through, dispatch_uid=f"facets-{relation}"
+                counts.invalidate, sender=relation.through, dispatch_uid=f"counts-{relation}"
             )
         # Each request searches afresh (archive.search keeps one match per query per request).
         request_started.connect(search.new_request, dispatch_uid="search-new-request")

@@ -15,6 +15,7 @@ URL parameters (several values of one facet combine with OR, different facets wi
   year     four-digit year (repeatable)
   month    1-12, within the one selected year (repeatable)
   from, to a date: YYYY, YYYY-MM or YYYY-MM-DD (from the start / to the end of that period)
+  undated  1: only the articles without a date
   sort     newest, oldest, relevance
   page     page number
 """
@@ -118,11 +119,16 @@ class PeriodField(forms.CharField):
 
 
 class MultipleValueFilter(django_filters.Filter):
-    field_class = MultipleValueField
+    """Any of several values of one field. `kind` says how the reading room shows it: "value"
+    (a facet of the list), "date" (year and month: the date facets and the histogram)."""
 
-    def __init__(self, *, check, **kwargs):
+    field_class = MultipleValueField
+    kind = "value"
+
+    def __init__(self, *, check, kind: str | None = None, **kwargs):
         kwargs.setdefault("lookup_expr", "in")
         super().__init__(check=check, **kwargs)
+        self.kind = kind or self.kind
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
@@ -131,9 +137,11 @@ class MultipleValueFilter(django_filters.Filter):
 class EntityFilter(MultipleValueFilter):
     """Articles linked to any of the given slugs, through a sub-query (no joins, no DISTINCT)."""
 
+    kind = "entity"
+
     def __init__(self, *, relation: str, model, kinds: Iterable[str] | None = None, **kwargs):
         self.relation = relation
-        self.model = model
+        self.entity_model = model  # (django-filter sets `model` to the filtered model)
         self.kinds = tuple(kinds) if kinds else None
         super().__init__(field_name=relation, check=_slug, **kwargs)
 
@@ -158,6 +166,8 @@ class SearchFilter(django_filters.CharFilter):
     """Full-text search through archive.search, whose notes (a word cut short, a search too
     broad to count) join the filter set's."""
 
+    kind = "search"
+
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if not value:
             return qs
@@ -171,6 +181,7 @@ class PeriodFilter(django_filters.Filter):
     the range: "2005" is in ?from=2005-06, "November 2011" in ?to=2011-11-15&from=2011-11-10."""
 
     field_class = PeriodField
+    kind = "period"
 
     def __init__(self, *, end: bool, **kwargs):
         super().__init__(field_name="published_date", end=end, **kwargs)
@@ -192,20 +203,42 @@ class PeriodFilter(django_filters.Filter):
         )
 
 
+class UndatedFilter(django_filters.Filter):
+    """?undated=1: only the articles without a date (the histogram links to them)."""
+
+    field_class = forms.CharField
+    kind = "undated"
+
+    def __init__(self, **kwargs):
+        super().__init__(field_name="published_date", required=False, **kwargs)
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        return qs.filter(published_date__isnull=True) if value else qs
+
+
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "relevance": "Best match"}
 
 
 class ArticleFilter(django_filters.FilterSet):
-    q = SearchFilter(max_length=search.MAX_QUERY_LENGTH)
+    # Each filter is declared once, here: its parameter, label and kind. The facets, the chips,
+    # the reader's state and its URLs (listing.py) are all derived from these declarations.
+    q = SearchFilter(max_length=search.MAX_QUERY_LENGTH, label="Search")
     union = EntityFilter(
-        relation="organisations", model=Organisation, kinds=Organisation.UNION_KINDS
+        relation="organisations",
+        model=Organisation,
+        kinds=Organisation.UNION_KINDS,
+        label="Union",
     )
-    org = EntityFilter(relation="organisations", model=Organisation)
-    person = EntityFilter(relation="people", model=Person)
-    event = EntityFilter(relation="events", model=Event)
-    source = MultipleValueFilter(field_name="source", check=_text)
-    year = MultipleValueFilter(field_name="year", check=_int_between(1, 9999))
-    month = MultipleValueFilter(field_name="month", check=_int_between(1, 12))
+    org = EntityFilter(relation="organisations", model=Organisation, label="Organisation")
+    person = EntityFilter(relation="people", model=Person, label="Person")
+    event = EntityFilter(relation="events", model=Event, label="Event")
+    source = MultipleValueFilter(field_name="source", check=_text, label="Source")
+    year = MultipleValueFilter(
+        field_name="year", check=_int_between(1, 9999), kind="date", label="Year"
+    )
+    month = MultipleValueFilter(
+        field_name="month", check=_int_between(1, 12), kind="date", label="Month"
+    )
 
     class Meta:
         model = Article
@@ -241,6 +274,10 @@ class ArticleFilter(django_filters.FilterSet):
         if values.get("month") and len(values.get("year") or []) != 1:
             self.notes.append("Months are shown within one year: choose a year first.")
             values["month"] = []
+        raw = (values.get("undated") or "").strip().lower()
+        values["undated"] = raw in ("1", "yes", "true", "on")
+        if raw and not values["undated"]:
+            self.notes.append(f"Ignored undated “{raw[:40]}”: use undated=1.")
         start, end = values.get("from"), values.get("to")
         if start and end and start > end:
             self.notes.append("The date range ends before it starts, so it was ignored.")
@@ -256,11 +293,10 @@ class ArticleFilter(django_filters.FilterSet):
         """
         values = self.values
         found: dict[str, dict[str, object]] = {}
-        for model, names in (
-            (Organisation, ("union", "org")),
-            (Person, ("person",)),
-            (Event, ("event",)),
-        ):
+        by_model: dict = {}
+        for name in ENTITY_PARAMETERS:
+            by_model.setdefault(self.filters[name].entity_model, []).append(name)
+        for model, names in by_model.items():
             wanted = {slug for name in names for slug in values.get(name) or []}
             objects = {o.slug: o for o in model.objects.filter(slug__in=wanted)} if wanted else {}
             for name in names:
@@ -272,7 +308,7 @@ class ArticleFilter(django_filters.FilterSet):
                 ]
                 unknown = [s for s in values.get(name) or [] if s not in known]
                 if unknown:
-                    label = {"union": "union", "org": "organisation"}.get(name, name)
+                    label = self.filters[name].label.lower()
                     self.notes.append(f"No {label} “{_short(unknown)}” in the archive; ignored.")
                 values[name] = known
                 found[name] = {slug: objects[slug] for slug in known}
@@ -330,9 +366,14 @@ class ArticleFilter(django_filters.FilterSet):
 
 ArticleFilter.base_filters["from"] = PeriodFilter(end=False, label="From")
 ArticleFilter.base_filters["to"] = PeriodFilter(end=True, label="To")
+ArticleFilter.base_filters["undated"] = UndatedFilter(label="Undated")
 
-FACET_PARAMETERS = ("union", "org", "person", "event", "source", "year", "month")
-FILTER_PARAMETERS = ("q", *FACET_PARAMETERS, "from", "to")
+FILTERS = ArticleFilter.base_filters
+FILTER_PARAMETERS = tuple(FILTERS)  # q, union, org, person, event, source, year, month, from, to
+FACET_PARAMETERS = tuple(n for n, f in FILTERS.items() if f.kind in ("entity", "value", "date"))
+LIST_FACETS = tuple(n for n, f in FILTERS.items() if f.kind in ("entity", "value"))
+ENTITY_PARAMETERS = {n: f.relation for n, f in FILTERS.items() if f.kind == "entity"}
+LABELS = {name: f.label for name, f in FILTERS.items()}
 
 
 def _short(values: list) -> str:

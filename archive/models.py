@@ -834,3 +834,30 @@ class SyndicatedCopy(models.Model):
 
     def __str__(self) -> str:
         return f"Copy of “{self.article}” from {self.source or self.original_filename}"
+
+
+# -- the reading room's count cache (archive/counts.py owns these two tables) ----------------
+
+
+class CacheGeneration(models.Model):
+    """One row: a token that every write to the archive replaces (`counts.invalidate`).
+
+    Every app server reads it once per request, so cached pages and counts made before a write
+    are never served after it, on any server."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class CountIndex(models.Model):
+    """The facet index (`counts.ArticleIndex`) built for one generation, stored so a restarted
+    or newly started app server loads it instead of rebuilding it."""
+
+    generation = models.CharField(max_length=32, unique=True)
+    data = models.BinaryField()
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Count index {self.generation}"

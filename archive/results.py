@@ -2,9 +2,8 @@
 
 Everything that takes articles away (downloads, /api/, Atom feeds, "cite this search") reads a
 list URL's parameters through `article_results`, the one adapter onto the reading room's
-filtering (`filters.ArticleFilter`) and facet counts (`facets`): so a download has the same
-filters, the same notes and the same count as the page it was taken from. Rewire that one
-function when the list page's filtering moves.
+state (`listing.ArticleList`: its filters, notes, count and facet counts): so a download has
+the same filters, the same notes and the same count as the page it was taken from.
 
 A result set is read in chunks by `chunks`: a fixed number of queries per chunk (one for the
 articles, one per kind of link), whatever the size of the set, so a million rows stream in
@@ -18,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -28,10 +27,11 @@ from django.utils import timezone
 
 from archive import facets
 from archive.filters import ArticleFilter
+from archive.listing import STATE_PARAMETERS, ArticleList, query_string
 from archive.models import Article, Event
 
 # The parameters of a list URL that choose its result set and order (not its page).
-LIST_PARAMETERS = facets.STATE_PARAMETERS
+LIST_PARAMETERS = STATE_PARAMETERS
 CHUNK_SIZE = 500
 # Links read with every chunk: one query each.
 LINKS = ("organisations", "people", "events")
@@ -40,9 +40,10 @@ LINKS = ("organisations", "people", "events")
 def permanent_url(obj, request: HttpRequest | None = None) -> str:
     """The address to cite and link to for an article, organisation, person or event.
 
-    The one place that decides it: switch to the models' short permanent addresses here.
+    The one place that decides it: the models' short permanent addresses (/a/<id>/ …),
+    which no change of slug or merge breaks.
     """
-    path = obj.get_absolute_url()
+    path = obj.get_permanent_url()
     return request.build_absolute_uri(path) if request is not None else path
 
 
@@ -50,10 +51,19 @@ def permanent_url(obj, request: HttpRequest | None = None) -> str:
 class ResultSet:
     """The articles a list URL's parameters select, in the list's order."""
 
-    filterset: ArticleFilter
-    state: dict[str, list[str]]
-    entities: dict[str, dict[str, object]]
-    notes: list[str] = field(default_factory=list)
+    selection: ArticleList
+
+    @property
+    def filterset(self) -> ArticleFilter:
+        return self.selection.filterset
+
+    @property
+    def state(self) -> dict[str, list[str]]:
+        return self.selection.state
+
+    @property
+    def notes(self) -> list[str]:
+        return self.selection.notes
 
     @property
     def sort(self) -> str:
@@ -65,14 +75,13 @@ class ResultSet:
         return self.filterset.ordered()
 
     def count(self) -> int:
-        if not hasattr(self, "_count"):
-            self._count = self.filterset.qs.count()
-        return self._count
+        # The list page's own count (its count index), so the two always agree.
+        return len(self.selection.matches)
 
     @property
     def query_string(self) -> str:
         """The list page's state (filters and sort) as a query string, "" when none."""
-        url = facets.query_url(self.filter_state())
+        url = query_string(self.filter_state())
         return "" if url == "?" else url
 
     def filter_state(self) -> dict[str, list[str]]:
@@ -94,7 +103,7 @@ class ResultSet:
 
     def describe(self) -> str:
         """In words: "Articles: PCS, 2011" or "All articles"."""
-        chips = facets.chips(self.filterset, self.state, self.entities)
+        chips = self.selection.chips
         if not chips:
             return "All articles"
         return "Articles: " + ", ".join(
@@ -104,7 +113,7 @@ class ResultSet:
     def facet_counts(self) -> dict[str, list[dict]]:
         """Every facet's values with counts, as the list page shows them (top values)."""
         result: dict[str, list[dict]] = {}
-        for facet in facets.facets(self.filterset, self.state):
+        for facet in facets.facets(self.selection):
             result[facet.name] = [
                 {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
                 for v in facet.values
@@ -112,18 +121,12 @@ class ResultSet:
         return result
 
 
-def article_results(params: QueryDict | dict, queryset: QuerySet | None = None) -> ResultSet:
-    """The one adapter onto the list page's filtering: the result set its parameters select.
-
-    `queryset` defaults to the published articles: drafts are never in a result set.
-    """
-    if queryset is None:
-        queryset = Article.objects.published()
-    filterset = ArticleFilter(params, queryset=queryset)
-    entities = filterset.resolve_entities()
-    state = facets.state_from(filterset, params)
-    filterset.sort  # noqa: B018 - settles the sort now, so its note is in `notes`
-    return ResultSet(filterset=filterset, state=state, entities=entities, notes=filterset.notes)
+def article_results(params: QueryDict | dict) -> ResultSet:
+    """The one adapter onto the list page's filtering: the result set its parameters select,
+    of published articles only (drafts are never in a result set)."""
+    selection = ArticleList(params)
+    selection.sort  # noqa: B018 - settles the sort now, so its note is in `notes`
+    return ResultSet(selection)
 
 
 def with_links(queryset: QuerySet) -> QuerySet:

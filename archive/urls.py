@@ -42,6 +42,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include((archive_patterns, "archive"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

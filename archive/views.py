@@ -1,21 +1,24 @@
-"""Public pages. Thin: queries on the querysets, filtering in filters.py, counts in facets.py."""
+"""Public pages. Thin: the article list in listing.py, counts in facets.py and counts.py."""
 
 from __future__ import annotations
 
-import re
-
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from archive import addresses, citation, facets, search
-from archive.filters import SORTS, ArticleFilter, EventFilter
+from archive import addresses, citation, counts, facets, page_cache, search
+from archive.filters import EventFilter
+from archive.listing import ArticleList, articles_in_order, list_url, query_string
 from archive.models import Article, Event, Organisation, Person, Role
 
-PER_PAGE = 20
 ENTITY_PAGE_ARTICLES = 20
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers (and the benchmark's 100 % line): answers without the database."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def _visible_articles(request: HttpRequest) -> QuerySet:
@@ -33,87 +36,55 @@ def _visible_entities(request: HttpRequest, queryset: QuerySet) -> QuerySet:
     return queryset.public()
 
 
-def _page(request: HttpRequest, queryset: QuerySet, notes: list[str]) -> Page:
-    """The requested page; a page number that is not one gives page 1 or the last, with a note."""
-    paginator = Paginator(queryset, PER_PAGE)
-    raw = request.GET.get("page", "1").strip()
-    number = int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else None
-    if number is None or number < 1:
-        notes.append(f"“{raw[:20]}” is not a page number; showing page 1.")
-        number = 1
-    elif number > paginator.num_pages:
-        notes.append(f"There is no page {number}; showing the last page.")
-        number = paginator.num_pages
-    return paginator.page(number)
+def _list_url(**params: str) -> str:
+    return list_url({name: [value] for name, value in params.items()})
 
 
-def _page_numbers(page: Page) -> list[int | None]:
-    """1 … 4 5 [6] 7 8 … 20: None stands for a gap."""
-    last, current = page.paginator.num_pages, page.number
-    wanted = {1, last, *range(current - 2, current + 3)}
-    numbers: list[int | None] = []
-    for n in sorted(w for w in wanted if 1 <= w <= last):
-        if numbers and n - (numbers[-1] or 0) > 1:
-            numbers.append(None)
-        numbers.append(n)
-    return numbers
-
-
+@page_cache.for_readers
 def home(request: HttpRequest) -> HttpResponse:
-    filterset = ArticleFilter({}, queryset=Article.objects.published())
-    state: dict[str, list[str]] = {}
+    selection = ArticleList({}, base=reverse("archive:article_list"))
+    index = selection.index
     context = {
-        "latest": Article.objects.published().newest_first()[:5],
-        "total": Article.objects.published().count(),
-        "unions": facets.facet(filterset, state, "union"),
-        "histogram": facets.histogram(filterset, state),
+        "latest": articles_in_order(index.newest(index.all, 0, 5)),
+        "total": index.n,
+        "unions": facets.facet(selection, "union"),
+        "histogram": facets.histogram(selection),
     }
     return render(request, "archive/home.html", context)
 
 
+@page_cache.for_readers
 def article_list(request: HttpRequest) -> HttpResponse:
-    filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
-    entities = filterset.resolve_entities()
-    state = facets.state_from(filterset, request.GET)
-    notes = filterset.notes
-    page = _page(request, filterset.ordered(), notes)
-    query = filterset.search_query
-    snippets = search.snippets(query, [article.pk for article in page])
-    # Names the search widened to their other names, each with a link to search without.
-    expansions = [
-        (expansion, facets.replaced(state, q=[search.unexpanded_text(query)]))
-        for expansion in search.expansions(query)
-    ]
-    results = [(article, snippets.get(article.pk)) for article in page]
-    chips = facets.chips(filterset, state, entities)
-    sort_state = {k: v for k, v in state.items() if k != "sort"}
-    sorts = [
-        (key, label, facets.replaced(sort_state, sort=[key]), key == filterset.sort)
-        for key, label in SORTS.items()
-        if key != "relevance" or query
-    ]
+    selection = ArticleList(request.GET)
+    page = selection.page(request.GET.get("page", "1"))
+    snippets = selection.snippets(page.object_list)
+    page_links = selection.page_links(page)
     context = {
-        "filterset": filterset,
-        "values": filterset.values,
-        "query": query,
+        "list": selection,
+        "values": selection.values,
+        "query": selection.query,
         "page": page,
-        "results": results,
-        "page_numbers": _page_numbers(page),
-        "page_url": facets.query_url(state),
-        "facets": facets.facets(filterset, state),
-        "histogram": facets.histogram(filterset, state),
-        "chips": chips,
-        "clear_url": facets.query_url({"sort": state["sort"]} if "sort" in state else {}),
-        "sorts": sorts,
-        "sort": filterset.sort,
-        "notes": notes,
-        "expansions": expansions,
-        "state": state,
-        "search_keeps": {k: v for k, v in state.items() if k not in ("q", "sort", "all")},
+        "results": [(article, snippets.get(article.pk)) for article in page],
+        "page_links": page_links,
+        "page_numbers": [link.number for link in page_links],
+        "previous_url": page.has_previous() and selection.page_number_url(page.number - 1),
+        "next_url": page.has_next() and selection.page_number_url(page.number + 1),
+        "page_url": selection.page_url,
+        "facets": facets.facets(selection),
+        "histogram": facets.histogram(selection),
+        "chips": selection.chips,
+        "clear_url": selection.clear_url,
+        "sorts": selection.sort_links,
+        "expansions": selection.expansions,
+        "sort": selection.sort,
+        "notes": selection.notes,
+        "state": selection.state,
+        "search_keeps": selection.search_keeps,
     }
     return render(request, "archive/article_list.html", context)
 
 
+@page_cache.for_readers
 def search_help(request: HttpRequest) -> HttpResponse:
     context = {
         "max_terms": search.MAX_TERMS,
@@ -123,6 +94,7 @@ def search_help(request: HttpRequest) -> HttpResponse:
     return render(request, "archive/search_help.html", context)
 
 
+@page_cache.for_readers
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         article = addresses.find(
@@ -138,11 +110,20 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "article": article,
-        "related": Article.objects.published().related_to(article),
+        "related": _related(article),
         "reference": citation.reference(article, archive_url, today),
         "bibtex": citation.bibtex(article, archive_url, today),
     }
     return render(request, "archive/article_detail.html", context)
+
+
+def _related(article: Article, limit: int = 5) -> list[Article]:
+    """The published articles sharing most organisations, people and events with this one."""
+    links = {
+        relation: [entity.pk for entity in getattr(article, relation).all()]
+        for relation in counts.RELATIONS
+    }
+    return articles_in_order(counts.index().related(links, article.pk, limit))
 
 
 def _kind_groups(organisations) -> list[tuple[str, list[Organisation]]]:
@@ -153,15 +134,18 @@ def _kind_groups(organisations) -> list[tuple[str, list[Organisation]]]:
     return sorted(groups.items(), key=lambda item: order.index(item[0]))
 
 
+@page_cache.for_readers
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = _visible_entities(
-        request, Organisation.objects.with_article_counts().order_by("name")
-    )
+    index = counts.index()
+    organisations = list(_visible_entities(request, Organisation.objects.order_by("name")))
+    for organisation in organisations:
+        organisation.article_count = index.count_of("organisations", organisation.pk)
     return render(
         request, "archive/organisation_list.html", {"groups": _kind_groups(organisations)}
     )
 
 
+@page_cache.for_readers
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         organisation = addresses.find(
@@ -178,9 +162,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             pk__in=[organisation.parent_id, organisation.predecessor_id]
         ).values_list("pk", flat=True)
     )
-    articles = organisation.articles.published()
     parameter = "union" if organisation.is_union else "org"
-    list_url = f"/articles/?{parameter}={organisation.slug}"
+    index = counts.index()
+    members = index.any_of("organisations", [organisation.pk])
     context = {
         "organisation": organisation,
         "parent": organisation.parent if organisation.parent_id in linked else None,
@@ -192,35 +176,35 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "events": _visible_entities(request, organisation.events.order_by("start_date")),
         "children": organisations.filter(parent=organisation).order_by("name"),
         "successors": organisations.filter(predecessor=organisation).order_by("name"),
-        "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
-        "article_count": articles.count(),
-        "list_url": list_url,
-        "histogram": facets.histogram_for(articles, list_url),
+        "articles": articles_in_order(index.newest(members, 0, ENTITY_PAGE_ARTICLES)),
+        "article_count": len(members),
+        "list_url": _list_url(**{parameter: organisation.slug}),
+        "histogram": facets.histogram_for(index, members, {parameter: [organisation.slug]}),
     }
     return render(request, "archive/organisation_detail.html", context)
 
 
+@page_cache.for_readers
 def person_list(request: HttpRequest) -> HttpResponse:
-    people = (
+    index = counts.index()
+    people = list(
         _visible_entities(request, Person.objects.all())
-        .annotate(
-            article_count=Count(
-                "articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True
-            )
-        )
         .prefetch_related(Prefetch("roles", Role.objects.select_related("organisation")))
         .order_by("name")
     )
+    for person in people:
+        person.article_count = index.count_of("people", person.pk)
     return render(request, "archive/person_list.html", {"people": people})
 
 
+@page_cache.for_readers
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         person = addresses.find(_visible_entities(request, Person.objects.all()), slug)
     except addresses.Moved as moved:
         return moved.response()
-    articles = person.articles.published()
-    list_url = f"/articles/?person={person.slug}"
+    index = counts.index()
+    members = index.any_of("people", [person.pk])
     roles = person.roles.filter(
         organisation__in=_visible_entities(request, Organisation.objects.all())
     ).select_related("organisation")
@@ -228,26 +212,27 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "person": person,
         "roles": roles,
         "organisations": list(dict.fromkeys(role.organisation for role in roles)),
-        "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
-        "article_count": articles.count(),
-        "list_url": list_url,
-        "histogram": facets.histogram_for(articles, list_url),
+        "articles": articles_in_order(index.newest(members, 0, ENTITY_PAGE_ARTICLES)),
+        "article_count": len(members),
+        "list_url": _list_url(person=person.slug),
+        "histogram": facets.histogram_for(index, members, {"person": [person.slug]}),
     }
     return render(request, "archive/person_detail.html", context)
 
 
+@page_cache.for_readers
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         event = addresses.find(_visible_entities(request, Event.objects.all()), slug)
     except addresses.Moved as moved:
         return moved.response()
-    articles = event.articles.published()
+    members = counts.index().any_of("events", [event.pk])
     context = {
         "event": event,
         "organisations": _visible_entities(request, event.organisations.order_by("name")),
-        "articles": articles.newest_first()[:ENTITY_PAGE_ARTICLES],
-        "article_count": articles.count(),
-        "list_url": f"/articles/?event={event.slug}",
+        "articles": articles_in_order(counts.index().newest(members, 0, ENTITY_PAGE_ARTICLES)),
+        "article_count": len(members),
+        "list_url": _list_url(event=event.slug),
     }
     return render(request, "archive/event_detail.html", context)
 
@@ -269,15 +254,15 @@ def permanent(request: HttpRequest, prefix: str, pk: str) -> HttpResponse:
     return redirect(obj.get_absolute_url())
 
 
+@page_cache.for_readers
 def timeline(request: HttpRequest) -> HttpResponse:
     filterset = EventFilter(request.GET, queryset=_visible_entities(request, Event.objects.all()))
-    events = filterset.qs.prefetch_related("organisations").annotate(
-        article_count=Count(
-            "articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True
-        )
-    )
+    index = counts.index()
+    events = filterset.qs.prefetch_related("organisations")
     years: dict[int, list[Event]] = {}
     for event in events.order_by("start_date", "name"):
+        event.article_count = index.count_of("events", event.pk)
+        event.list_url = _list_url(event=event.slug)
         years.setdefault(event.start_date.year, []).append(event)
     unions = facets.timeline_unions(filterset)
     context = {
@@ -285,7 +270,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "unions": unions,
         "chosen_names": [union.label for union in unions if union.selected],
         "chosen": filterset.unions,
-        "clear_url": facets.query_url({}),
+        "clear_url": query_string({}),
         "notes": filterset.notes,
     }
     return render(request, "archive/timeline.html", context)

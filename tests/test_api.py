@@ -44,9 +44,8 @@ def test_article_list_has_the_list_pages_count_facets_and_order(client, corpus):
     unions = {v["value"]: v for v in data["facets"]["union"]}
     assert unions["pcs"]["count"] == 6 and unions["pcs"]["selected"]
     first = data["results"][0]
-    assert (
-        first["permanent_url"] == "http://testserver/articles/civil-servants-strike-over-pensions/"
-    )
+    # The permanent address by id, which no new slug or merge breaks.
+    assert first["permanent_url"] == f"http://testserver/a/{corpus.pk}/"
     assert first["original_checksum_sha256"] == corpus.original_checksum
     assert {"slug": "mark-serwotka", "name": "Mark Serwotka"} in first["people"]
 
@@ -84,7 +83,7 @@ def test_one_article_has_body_links_and_provenance(client, corpus):
     assert data["body_html"] == corpus.body_html
     assert data["body_text"] == corpus.body_text
     assert data["provenance"]["original_checksum_sha256"] == corpus.original_checksum
-    assert data["organisations"][0]["url"].startswith("http://testserver/organisations/")
+    assert data["organisations"][0]["url"].startswith("http://testserver/o/")
     assert data["events"][0]["slug"] == "public-sector-pensions-strike-2011"
     person = data["people"][0]
     assert client.get(person["api_url"]).json()["name"] == "Mark Serwotka"
@@ -175,6 +174,8 @@ def test_article_list_queries_do_not_grow_with_the_page_size(client, corpus, art
 
     for n in range(30):
         article_factory(title=f"Report {n}", slug=f"report-{n}")
+
+    client.get("/api/articles/")  # the first request after the writes builds the count index
 
     def queries(url):
         cache.clear()

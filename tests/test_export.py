@@ -47,7 +47,7 @@ def test_csv_export_has_every_field_and_the_links_of_each_published_article(clie
     article = Article.objects.get(pk=first["id"])
     assert first["title"] == article.title
     assert first["original_checksum_sha256"] == article.original_checksum
-    assert first["permanent_url"] == f"http://testserver/articles/{article.slug}/"
+    assert first["permanent_url"] == f"http://testserver/a/{article.pk}/"
     assert first["organisations"] == "pcs; tuc"
     assert (
         first["organisations_names"]

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive import editorial, facets, history
+from archive import counts, editorial, history
 from archive.importing import similarity, urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract, without_masthead
@@ -514,7 +514,7 @@ def _link_entities(article: Article, links: Links) -> None:
             through.objects.bulk_create(
                 through(article=article, **{target: entity}) for entity in entities
             )
-    transaction.on_commit(facets.invalidate)
+    counts.invalidate()  # in this file's transaction: readers see the new counts when it commits
 
 
 def _unique_slug(title: str, taken_in_run: set[str]) -> str:

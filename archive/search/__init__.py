@@ -7,6 +7,8 @@
   temporary table (one row per matching article, with its rank); every later call of the
   request (the count, the page, each facet count) joins that table instead of searching again.
 - `by_relevance(queryset, query)` -> the same, best match first, then newest.
+- `matched_ids(query, notes=None)` -> (the ids of every matching article, whether the match is
+  complete): read from that one match, for callers that count it themselves.
 - `snippets(query, ids)` -> {article id: an extract of its text, the matches in <mark>}.
 - `bounded(query, compute, default, what)` -> compute() under what is left of the budget, or
   `default` with a note saying `what` was left out.
@@ -52,6 +54,7 @@ __all__ = [
     "budget_milliseconds",
     "by_relevance",
     "expansions",
+    "matched_ids",
     "matching",
     "parse_query",
     "snippets",
@@ -279,6 +282,18 @@ def matching(queryset: QuerySet, query: SearchQuery, notes: list[str] | None = N
         "SearchResults", (_BoundedCount, queryset.__class__), {"search_match": found}
     )
     return results
+
+
+def matched_ids(query: SearchQuery, notes: list[str] | None = None) -> tuple[list[int], bool]:
+    """The ids of the articles (of any status) the request's one match for `query` holds, and
+    whether that match is complete (False: cut short to answer in time). Read from the match
+    table alone, without joining the articles."""
+    from archive.models import SearchMatch
+
+    found = match(query)
+    found.attach(notes)
+    ids = SearchMatch.objects.filter(search_id=found.search_id).values_list("article_id", flat=True)
+    return list(ids), found.complete
 
 
 def by_relevance(queryset: QuerySet, query: SearchQuery, notes: list[str] | None = None):

@@ -1,0 +1,318 @@
+"""The article list as one object: the reader's state, what matches, and every URL.
+
+`ArticleList(request.GET)` validates the parameters once (filters.ArticleFilter, which also
+writes the notes about what was ignored), parses the search once, turns every active filter into
+a set of positions in the count index (counts.ArticleIndex) and intersects them. Facets
+(facets.py) count over `matching(without=...)`; the page of results is a slice of the matching
+set (newest or oldest first) or, sorted by relevance, the search's own ranking.
+
+Every link that changes the list (toggle a value, replace or remove one, sort, page, the chips
+that remove a filter) is made here, from the state, with the parameters in one fixed order;
+templates only print them. This is also the one place that calls the search module.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.urls import reverse
+from pyroaring import BitMap
+
+from archive import counts, search
+from archive.filters import (
+    ENTITY_PARAMETERS,
+    FACET_PARAMETERS,
+    FILTER_PARAMETERS,
+    LABELS,
+    LIST_FACETS,
+    SORTS,
+    ArticleFilter,
+)
+from archive.models import Article
+
+State = dict[str, list[str]]
+STATE_PARAMETERS = (*FILTER_PARAMETERS, "sort")
+
+
+def query_string(params: State) -> str:
+    """A query string for the article list, parameters in a fixed order, page last."""
+    order = [*STATE_PARAMETERS, "all", "page"]
+    pairs = [(name, value) for name in order for value in params.get(name, []) if value != ""]
+    return "?" + urlencode(pairs) if pairs else "?"
+
+
+def list_url(params: State) -> str:
+    """The article list's URL with these parameters, for links from other pages."""
+    return reverse("archive:article_list") + query_string(params)
+
+
+def toggled(state: State, name: str, value: str) -> State:
+    """The state with `value` of `name` added, or removed when it was there."""
+    values = list(state.get(name, []))
+    values = [v for v in values if v != value] if value in values else [*values, value]
+    new = {**state, name: values}
+    if name == "year":
+        new.pop("month", None)  # months belong to the year they were chosen in
+    return new
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One active filter, with the URL that removes it."""
+
+    kind: str
+    label: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None: a gap (…)
+    url: str = ""
+    current: bool = False
+
+
+PER_PAGE = 20
+# What a list shows of each article; the stored original and clean body are not read.
+LIST_FIELDS_DEFERRED = ("original", "body_html")
+
+
+class ArticleList:
+    def __init__(self, data, *, base: str = "") -> None:
+        """`base` prefixes every URL: "" on the list itself, its path when shown elsewhere."""
+        self.base = base
+        self.filterset = ArticleFilter(data, queryset=Article.objects.published())
+        self.entities = self.filterset.resolve_entities()
+        self.values = self.filterset.values
+        self.notes = self.filterset.notes
+        self.state = self._state(data)
+        self.query = self.filterset.search_query
+        self.index = counts.index()
+        self._sets = self._selected_sets()
+
+    # -- the reader's state and its URLs -----------------------------------------------------
+
+    def _state(self, data) -> State:
+        """The state as the filter set understood it: each value written one way ("3", not
+        "03"), what was ignored left out, so every toggle and remove link works."""
+        values = self.values
+        state: State = {}
+        if values.get("q"):
+            state["q"] = [values["q"]]
+        for name in FACET_PARAMETERS:
+            if values.get(name):
+                state[name] = [str(value) for value in values[name]]
+        for name in ("from", "to"):
+            if values.get(name):
+                state[name] = [data.get(name, "").strip()]
+        if values.get("undated"):
+            state["undated"] = ["1"]
+        if data.get("sort") in SORTS:
+            state["sort"] = [data["sort"]]
+        if data.get("all") in LIST_FACETS:
+            state["all"] = [data["all"]]
+        return state
+
+    def state_without(self, *names: str) -> State:
+        return {k: v for k, v in self.state.items() if k not in names}
+
+    def url(self, params: State) -> str:
+        return self.base + query_string(params)
+
+    def toggle_url(self, name: str, value: str) -> str:
+        """Select or unselect one value (an expanded facet folds back)."""
+        return self.url(toggled(self.state_without("all"), name, value))
+
+    def replace_url(self, **changes: list[str]) -> str:
+        return self.url({**self.state, **changes})
+
+    def without_url(self, *names: str) -> str:
+        return self.url(self.state_without(*names))
+
+    @property
+    def page_url(self) -> str:
+        return self.url(self.state)
+
+    @property
+    def clear_url(self) -> str:
+        """Every filter removed; the sort kept."""
+        return self.url({"sort": self.state["sort"]} if "sort" in self.state else {})
+
+    @property
+    def search_keeps(self) -> State:
+        """What a new search keeps: the filters, not the words, the sort or an expanded facet."""
+        return self.state_without("q", "sort", "all")
+
+    @property
+    def date_form_keeps(self) -> list[tuple[str, str]]:
+        """Hidden fields of the date range form: the state but the range itself."""
+        return [
+            (name, value)
+            for name, values in self.state_without("from", "to").items()
+            for value in values
+        ]
+
+    @property
+    def sort_links(self) -> list[tuple[str, str, str, bool]]:
+        """(key, label, URL, current) of each sort this list offers."""
+        return [
+            (key, label, self.url({**self.state_without("sort"), "sort": [key]}), key == self.sort)
+            for key, label in SORTS.items()
+            if key != "relevance" or self.query
+        ]
+
+    @property
+    def chips(self) -> list[Chip]:
+        values, result = self.values, []
+        if values.get("q"):
+            result.append(Chip(LABELS["q"], values["q"], self.without_url("all", "q", "sort")))
+        for name in FACET_PARAMETERS:
+            for value in values.get(name) or []:
+                if name in self.entities:
+                    obj = self.entities[name][value]
+                    label = getattr(obj, "short_name", None) or obj.name
+                elif name == "month":
+                    label = calendar.month_name[value]
+                else:
+                    label = str(value)
+                result.append(Chip(LABELS[name], label, self.toggle_url(name, str(value))))
+        for name in ("from", "to"):
+            if values.get(name):
+                raw = (self.state.get(name) or [""])[0]
+                result.append(Chip(LABELS[name], raw, self.without_url("all", name)))
+        if values.get("undated"):
+            result.append(Chip("Date", "Undated", self.without_url("all", "undated")))
+        return result
+
+    def page_links(self, page: Page) -> list[PageLink]:
+        """1 … 4 5 [6] 7 8 … 20, each number a link to its page of this list."""
+        last, current = page.paginator.num_pages, page.number
+        wanted = sorted(n for n in {1, last, *range(current - 2, current + 3)} if 1 <= n <= last)
+        links: list[PageLink] = []
+        for n in wanted:
+            if links and n - (links[-1].number or 0) > 1:
+                links.append(PageLink(None))
+            links.append(PageLink(n, self.page_number_url(n), n == current))
+        return links
+
+    def page_number_url(self, number: int) -> str:
+        return self.url({**self.state, "page": [str(number)]})
+
+    # -- what matches ------------------------------------------------------------------------
+
+    def _selected_sets(self) -> dict[str, BitMap]:
+        """The positions each active filter allows, by parameter ("dates" for from/to)."""
+        values, index = self.values, self.index
+        sets: dict[str, BitMap] = {}
+        if values.get("q") and self.query:
+            sets["q"] = index.positions_of(self._search_matches())
+        for name, relation in ENTITY_PARAMETERS.items():
+            if values.get(name):
+                sets[name] = index.entity_set(relation, values[name])
+        for name in ("source", "year"):
+            if values.get(name):
+                sets[name] = index.any_of(name, values[name])
+        if values.get("month"):
+            (year,) = values["year"]
+            sets["month"] = index.any_of("month", [(year, m) for m in values["month"]])
+        if values.get("from") or values.get("to"):
+            sets["dates"] = index.span(values.get("from"), values.get("to"))
+        if values.get("undated"):
+            sets["undated"] = index.undated
+        return sets
+
+    def _search_matches(self) -> list[int]:
+        # One match a request (archive.search keeps it); its notes join the list's. The count
+        # index keeps only published articles, so drafts among the ids fall away there.
+        ids, self.search_complete = search.matched_ids(self.query, self.notes)
+        return ids
+
+    search_complete = True
+
+    @property
+    def shows_counts(self) -> bool:
+        """False when a search was cut short to answer in time: counts over part of its
+        matches would mislead, so facets and the histogram are left out (its note says so)."""
+        return self.search_complete
+
+    @property
+    def expansions(self) -> list[tuple[object, str]]:
+        """Names the search widened to their other names, each with the URL that searches for
+        the words as typed (a name in quotes is never widened)."""
+        if not self.query:
+            return []
+        typed = self.replace_url(q=[search.unexpanded_text(self.query)])
+        return [(expansion, typed) for expansion in search.expansions(self.query)]
+
+    def matching(self, without: Iterable[str] = ()) -> BitMap:
+        """Positions of the articles that pass every active filter but those in `without`."""
+        skip = set(without)
+        chosen = [members for name, members in self._sets.items() if name not in skip]
+        if not chosen:
+            return self.index.all
+        return BitMap.intersection(*chosen) if len(chosen) > 1 else chosen[0]
+
+    @cached_property
+    def matches(self) -> BitMap:
+        return self.matching()
+
+    @property
+    def sort(self) -> str:
+        return self.filterset.sort
+
+    def page(self, raw: str) -> Page:
+        """The requested page; a number that is not one gives page 1 or the last, with a note."""
+        raw = (raw or "1").strip()
+        paginator = Paginator(_Rows(len(self.matches), self._rows), PER_PAGE)
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+        if number is None or number < 1:
+            self.notes.append(f"“{raw[:20]}” is not a page number; showing page 1.")
+            number = 1
+        elif number > paginator.num_pages:
+            self.notes.append(f"There is no page {number}; showing the last page.")
+            number = paginator.num_pages
+        return paginator.page(number)
+
+    def _rows(self, offset: int, limit: int) -> list[Article]:
+        if self.sort == "relevance":
+            # The search ranks its own matches; the other filters are applied in SQL.
+            ranked = search.by_relevance(
+                self.filterset.filtered(without=["q"]), self.query, self.notes
+            )
+            return list(ranked.defer(*LIST_FIELDS_DEFERRED)[offset : offset + limit])
+        if self.sort == "oldest":
+            ids = self.index.oldest(self.matches, offset, limit)
+        else:
+            ids = self.index.newest(self.matches, offset, limit)
+        return articles_in_order(ids)
+
+    def snippets(self, articles: Iterable[Article]) -> dict:
+        return search.snippets(self.query, [article.pk for article in articles])
+
+
+def articles_in_order(ids: list[int]) -> list[Article]:
+    """The articles with these ids, in this order, as lists show them (one query)."""
+    if not ids:
+        return []
+    # published() again: whatever index the ids came from, no draft is ever listed.
+    found = Article.objects.published().filter(id__in=ids).defer(*LIST_FIELDS_DEFERRED).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
+class _Rows:
+    """A sequence of known length whose slices are fetched on demand (for the Paginator)."""
+
+    def __init__(self, length: int, fetch) -> None:
+        self.length, self.fetch = length, fetch
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, window: slice) -> list[Article]:
+        start, stop = window.start or 0, min(window.stop, self.length)
+        return self.fetch(start, max(0, stop - start))

@@ -1,0 +1,86 @@
+"""Whole public pages cached for anonymous readers.
+
+A page is stored under its normalised URL (parameters in a fixed order, empty ones dropped) and
+the archive's generation (counts.generation), read from the database once per request: any write
+anywhere (counts.invalidate) makes every server miss and render afresh, so a reader never sees a
+page older than the last committed change. The cache is Django's default cache: local memory
+per process unless REDIS_URL names a Redis server shared by every app server.
+
+Requests with a session cookie (editors, who may see drafts) are never served from it, and only
+complete 200 responses that set no cookie are stored. ARCHIVE_PAGE_CACHE=0 turns it off.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from archive import counts
+
+IGNORED_PARAMETERS = ("utm_", "fbclid", "gclid")
+
+
+def normalised_url(request: HttpRequest) -> str:
+    """The path and its parameters sorted by name (values of one name keep their order)."""
+    pairs = [
+        (name, value)
+        for name, values in sorted(request.GET.lists())
+        if not name.startswith(IGNORED_PARAMETERS)
+        for value in values
+        if value.strip()
+    ]
+    return request.path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _key(request: HttpRequest) -> str:
+    digest = hashlib.sha256(normalised_url(request).encode()).hexdigest()
+    return f"page:{counts.generation()}:{digest}"
+
+
+def _readers_request(request: HttpRequest) -> bool:
+    return (
+        settings.ARCHIVE_PAGE_CACHE
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _storable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+    )
+
+
+def for_readers(view):
+    """Serve the view's page from the cache to anonymous readers, and store it there."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        with counts.request_scope():
+            if not _readers_request(request):
+                return view(request, *args, **kwargs)
+            key = _key(request)
+            stored = cache.get(key)
+            if stored is not None:
+                headers, content = stored
+                response = HttpResponse(content, headers=headers)
+                response["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if _storable(response):
+                cache.set(
+                    key,
+                    (dict(response.items()), response.content),
+                    settings.ARCHIVE_PAGE_CACHE_SECONDS,
+                )
+            return response
+
+    return wrapper

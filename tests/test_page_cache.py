@@ -1,0 +1,140 @@
+"""Whole pages cached for anonymous readers, keyed by URL and by the generation in the database,
+with local memory (the default) and with Redis (REDIS_URL)."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from archive import counts
+from archive.models import Article
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/8")
+
+
+def _redis_available() -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=0.5).ping()
+    except Exception:  # noqa: BLE001 - any failure means no server to test against
+        return False
+    return True
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    if request.param == "redis":
+        if not _redis_available():
+            if os.environ.get("CI"):
+                pytest.fail(f"No Redis server at {REDIS_TEST_URL}")
+            pytest.skip(f"No Redis server at {REDIS_TEST_URL}")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_TEST_URL,
+                "KEY_PREFIX": "issue8-tests",
+            }
+        }
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches["default"].clear()
+    yield request.param
+    caches["default"].clear()
+
+
+@pytest.fixture
+def articles(pcs):
+    return [
+        make_article(
+            title=f"Strike {i}",
+            slug=f"strike-{i}",
+            published_date=dt.date(2010 + i, 1, 1),
+            organisations=[pcs],
+        )
+        for i in range(3)
+    ]
+
+
+def test_a_page_seen_again_is_served_from_the_cache_with_one_query(
+    client, cache_backend, articles, django_assert_num_queries
+):
+    first = client.get("/articles/?union=pcs")
+    assert "X-Page-Cache" not in first
+    with django_assert_num_queries(1):  # the generation
+        again = client.get("/articles/?union=pcs")
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_the_same_parameters_in_another_order_share_one_entry(client, cache_backend, articles):
+    client.get("/articles/?union=pcs&year=2011")
+    assert client.get("/articles/?year=2011&union=pcs&q=")["X-Page-Cache"] == "hit"
+
+
+def test_any_write_renews_every_cached_page(client, cache_backend, articles):
+    assert "Strike 0" in client.get("/").content.decode()
+    client.get("/")
+    articles[0].title = "Renamed strike"
+    articles[0].save()
+    page = client.get("/")
+    assert "X-Page-Cache" not in page
+    assert "Renamed strike" in page.content.decode()
+
+
+def test_a_write_on_another_app_server_renews_this_servers_pages(client, cache_backend, articles):
+    # Another server's write reaches this one only through the generation in the database.
+    client.get("/articles/")
+    Article.objects.filter(pk=articles[0].pk).update(status=Article.Status.DRAFT)
+    counts.CacheGeneration.objects.filter(pk=1).update(token="from-another-server")
+    page = client.get("/articles/")
+    assert "X-Page-Cache" not in page
+    assert "Strike 0" not in page.content.decode()
+
+
+def test_editors_are_never_served_cached_pages(editor_client, client, cache_backend, articles):
+    client.get("/articles/")
+    response = editor_client.get("/articles/")
+    assert "X-Page-Cache" not in response
+
+
+def test_a_page_with_a_note_is_cached_under_its_own_url_and_errors_are_not(
+    client, cache_backend, articles
+):
+    client.get("/articles/")
+    noted = client.get("/articles/?page=abc")
+    assert "X-Page-Cache" not in noted
+    again = client.get("/articles/?page=abc")
+    assert again["X-Page-Cache"] == "hit"
+    assert "is not a page number" in again.content.decode()
+    client.get("/articles/no-such-article/")
+    missing = client.get("/articles/no-such-article/")
+    assert missing.status_code == 404
+    assert "X-Page-Cache" not in missing
+
+
+def test_the_page_cache_can_be_switched_off(client, cache_backend, articles, settings):
+    settings.ARCHIVE_PAGE_CACHE = False
+    client.get("/articles/")
+    assert "X-Page-Cache" not in client.get("/articles/")
+
+
+@override_settings(ARCHIVE_PAGE_CACHE=True)
+def test_every_public_page_is_cached(client, cache_backend, articles, pcs):
+    for url in [
+        "/",
+        "/articles/",
+        articles[0].get_absolute_url(),
+        "/organisations/",
+        "/organisations/pcs/",
+        "/people/",
+        "/events/",
+    ]:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
