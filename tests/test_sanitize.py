@@ -367,7 +367,9 @@ def test_deep_nesting_is_refused_quickly(source):
     start = time.perf_counter()
     with pytest.raises(SanitizeError, match=rf"nested too deeply \(more than {MAX_DEPTH} levels\)"):
         sanitize(source)
-    assert time.perf_counter() - start < 0.5
+    # Refused on the way in (about 0.2 s here) instead of being parsed to the end.
+    # The bound is loose so a busy machine cannot fail it; the benchmark measures speed.
+    assert time.perf_counter() - start < 5
 
 
 def test_nesting_up_to_the_limit_is_accepted_and_many_unclosed_paragraphs_are_flat():
@@ -382,7 +384,7 @@ def test_oversized_input_is_refused(settings):
         sanitize("<p>" + "a" * limit + "</p>")
     with pytest.raises(SanitizeError, match="too large"):
         sanitize("a" * (limit + 1), "text")
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 5  # refused before reading, on a busy machine too
 
 
 def test_size_limit_counts_utf8_bytes(settings):
