@@ -406,19 +406,31 @@ class _EntityDetail(ReadOnlyAPIView, generics.RetrieveAPIView):
 
 
 def _organisations():
-    return Organisation.objects.select_related("parent", "predecessor").annotate(
-        article_count=_published_count()
+    # Only what the public may see: those named in a published article.
+    return (
+        Organisation.objects.public()
+        .select_related("parent", "predecessor")
+        .annotate(article_count=_published_count())
     )
 
 
 def _people():
-    roles = Prefetch("roles", Role.objects.select_related("organisation"))
-    return Person.objects.prefetch_related(roles).annotate(article_count=_published_count())
+    roles = Prefetch(
+        "roles",
+        Role.objects.filter(organisation__in=Organisation.objects.public()).select_related(
+            "organisation"
+        ),
+    )
+    return (
+        Person.objects.public().prefetch_related(roles).annotate(article_count=_published_count())
+    )
 
 
 def _events():
-    return Event.objects.prefetch_related("organisations").annotate(
-        article_count=_published_count()
+    return (
+        Event.objects.public()
+        .prefetch_related("organisations")
+        .annotate(article_count=_published_count())
     )
 
 

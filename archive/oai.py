@@ -215,7 +215,7 @@ class Provider:
         if "resumptionToken" in self.args:
             raise OAIError("badResumptionToken", "ListSets is given whole; it has no tokens.")
         unions = list(
-            Organisation.objects.filter(kind__in=Organisation.UNION_KINDS).order_by("slug")
+            Organisation.objects.public().filter(kind__in=Organisation.UNION_KINDS).order_by("slug")
         )
         if not unions:
             raise OAIError("noSetHierarchy", "There are no unions yet, so no sets.")

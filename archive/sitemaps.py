@@ -36,7 +36,9 @@ class _EntitySitemap(Sitemap):
     def items(self):
         # The last change of a page is that of its newest published article.
         return (
-            self.model.objects.annotate(
+            # Only what the public may see: those named in a published article.
+            self.model.objects.public()
+            .annotate(
                 last_article=Max(
                     "articles__updated_at",
                     filter=Q(articles__status=Article.Status.PUBLISHED),

@@ -194,3 +194,15 @@ def test_the_openapi_schema_is_valid_and_complete(db):
 
     # --fail-on-warn: every field and parameter has a type, every operation a unique id.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_entities_named_only_in_drafts_are_not_in_the_api(client, corpus, treasury):
+    make_article(
+        title="Draft about the Treasury",
+        slug="draft-about-the-treasury",
+        status=Article.Status.DRAFT,
+        organisations=[treasury],
+    )
+    slugs = [o["slug"] for o in client.get("/api/organisations/?limit=100").json()["results"]]
+    assert "hm-treasury" not in slugs and "pcs" in slugs
+    assert client.get("/api/organisations/hm-treasury/").status_code == 404

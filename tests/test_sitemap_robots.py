@@ -58,3 +58,17 @@ def test_robots_txt_names_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_an_organisation_named_only_in_drafts_is_not_in_the_sitemap(
+    client, published_article, treasury
+):
+    make_article(
+        title="Draft about the Treasury",
+        slug="draft-about-the-treasury",
+        status="draft",
+        organisations=[treasury],
+    )
+    _, urls = _all_urls(client)
+    assert "http://testserver/organisations/hm-treasury/" not in urls
+    assert "http://testserver/organisations/pcs/" in urls
