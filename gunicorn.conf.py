@@ -33,7 +33,8 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 # Bodies are limited by archive.middleware.RequestBodyLimitMiddleware before Django reads them.
 
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# GUNICORN_ACCESS_LOG= (empty) turns the access log off, e.g. when the proxy in front logs.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # The proxy in front terminates TLS and says so in X-Forwarded-Proto (see SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
