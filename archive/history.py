@@ -46,10 +46,29 @@ NOT_RESTORED = frozenset(
         "year",
         "month",
         "body_text",
+        # When the article was first published never changes once set (harvesters tell a
+        # withdrawn article from one never published by it); the text's fingerprint and
+        # sketch (near-duplicates) are derived from the body.
+        "first_published_at",
+        "text_fingerprint",
+        "text_sketch",
     }
 )
-# Not shown when versions are compared: they change with every save.
-NOT_COMPARED = frozenset({"id", "version", "updated_at", "year", "month", "body_text", "original"})
+# Not shown when versions are compared: they change with every save, or only with the body.
+NOT_COMPARED = frozenset(
+    {
+        "id",
+        "version",
+        "updated_at",
+        "year",
+        "month",
+        "body_text",
+        "original",
+        "first_published_at",
+        "text_fingerprint",
+        "text_sketch",
+    }
+)
 
 
 def register_models() -> None:

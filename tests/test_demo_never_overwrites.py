@@ -69,3 +69,14 @@ def test_reset_says_what_it_deletes_and_does_nothing_unless_confirmed(monkeypatc
     assert "Loaded the demo" in _load("--reset", "--yes")
     assert Organisation.objects.get(slug="pcs").description != "Edited."
     assert Article.objects.count() == 5
+
+
+def test_the_demos_published_articles_are_harvestable_and_fingerprinted():
+    _load()
+    for article in Article.objects.published():
+        assert article.first_published_at is not None, article.slug
+        assert article.text_fingerprint and article.text_sketch, article.slug
+    article = Article.objects.published().first()
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert Article.objects.harvestable().filter(pk=article.pk).exists()  # a deleted record

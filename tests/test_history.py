@@ -155,3 +155,28 @@ def test_a_dry_run_import_leaves_nothing_in_the_history(editor, write_file):
     path = write_file("strike.txt", "Strike called\n\nThe union called a strike over pay.")
     import_files([path], imported_by="editor", dry_run=True)
     assert not Revision.objects.exists() and not Version.objects.exists()
+
+
+def test_restoring_a_version_from_before_publication_keeps_when_it_was_first_published(
+    editor_client, draft_article
+):
+    _edit(editor_client, draft_article, title="Still a draft")
+    draft_version = history.versions_of(draft_article)[0].version
+    _edit(editor_client, draft_article, status=Article.Status.PUBLISHED)
+    first_published = draft_article.first_published_at
+    assert first_published is not None
+    url = reverse(
+        "admin:archive_article_history_restore", args=[draft_article.pk, draft_version.pk]
+    )
+    editor_client.post(url, {"version": draft_article.version})
+    draft_article.refresh_from_db()
+    assert draft_article.status == Article.Status.DRAFT  # withdrawn, as that version was
+    # ... but it was published once: harvesters must still be told it was withdrawn.
+    assert draft_article.first_published_at == first_published
+
+
+def test_an_edit_lists_only_the_fields_the_editor_changed(editor_client, published_article):
+    _edit(editor_client, published_article, byline="A Reporter")
+    _edit(editor_client, published_article, byline="Another Reporter")
+    # Not the fields a save derives (the text's fingerprint, when it was first published).
+    assert history.versions_of(published_article)[0].changed == ["Byline"]
