@@ -79,7 +79,13 @@ class ArticleSummarySerializer(serializers.Serializer):
     permanent_url = serializers.URLField()
     api_url = serializers.URLField()
     title = serializers.CharField()
+    title_supplied = serializers.BooleanField(
+        help_text="True when the archive's editors wrote the title (the source printed none)."
+    )
     standfirst = serializers.CharField()
+    standfirst_supplied = serializers.BooleanField(
+        help_text="True when the archive's editors wrote the summary."
+    )
     byline = serializers.CharField()
     source = serializers.CharField()
     published_date = serializers.CharField(

@@ -111,7 +111,8 @@ def _ris_value(text: str) -> str:
 def ris(article: Article, archive_url: str, accessed: dt.date) -> str:
     """A RIS record (Zotero, EndNote, Mendeley): a newspaper article, or a web page when the
     source is unknown. Links (organisations, people, events) must have been read."""
-    lines = [("TY", "NEWS" if article.source else "ELEC"), ("TI", article.title)]
+    # A title the archive's editors wrote is marked as theirs, in [square brackets].
+    lines = [("TY", "NEWS" if article.source else "ELEC"), ("TI", article.display_title)]
     if article.byline:
         parts = _name_parts(article.byline)
         lines.append(("AU", f"{parts[0]}, {parts[1]}" if parts else article.byline))
@@ -124,7 +125,7 @@ def ris(article: Article, archive_url: str, accessed: dt.date) -> str:
             lines.append(("DA", f"{d.year:04d}/{d.month:02d}/{d.day:02d}/"))
         elif article.date_precision == Article.Precision.MONTH:
             lines.append(("DA", f"{d.year:04d}/{d.month:02d}//"))
-    if article.standfirst:
+    if article.standfirst and not article.standfirst_supplied:  # the source's summary only
         lines.append(("AB", article.standfirst))
     if article.url:
         lines.append(("UR", article.url))
@@ -152,7 +153,7 @@ def csl(article: Article, archive_url: str, accessed: dt.date) -> dict:
     item: dict = {
         "id": f"readingroom-{article.pk}",
         "type": "article-newspaper" if article.source else "webpage",
-        "title": article.title,
+        "title": article.display_title,
         "URL": article.url or archive_url,
         "archive": "Reading Room",
         "archive_location": archive_url,
@@ -167,7 +168,7 @@ def csl(article: Article, archive_url: str, accessed: dt.date) -> dict:
         item["container-title"] = article.source
     if article.published_date:
         item["issued"] = {"date-parts": [_date_parts(article)]}
-    if article.standfirst:
+    if article.standfirst and not article.standfirst_supplied:  # the source's summary only
         item["abstract"] = article.standfirst
     keywords = _keywords(article)
     if keywords:

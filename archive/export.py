@@ -34,7 +34,9 @@ FIELDS = (
     "slug",
     "permanent_url",
     "title",
+    "title_supplied",
     "standfirst",
+    "standfirst_supplied",
     "byline",
     "source",
     "published_date",
@@ -72,7 +74,10 @@ def article_record(article: Article, request: HttpRequest | None, text: bool = F
         "slug": article.slug,
         "permanent_url": permanent_url(article, request),
         "title": article.title,
+        # True: written by the archive's editors, not printed by the source.
+        "title_supplied": article.title_supplied,
         "standfirst": article.standfirst,
+        "standfirst_supplied": article.standfirst_supplied,
         "byline": article.byline,
         "source": article.source,
         # At its precision: 2005, 2011-11 or 2011-01-28.

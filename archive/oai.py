@@ -344,11 +344,12 @@ class Provider:
             if value:
                 _sub(dc, tag, value, ns=DC_NS)
 
-        add("title", article.title)
+        add("title", article.display_title)  # an editors' title in [square brackets]
         add("creator", article.byline)
         add("publisher", article.source)
         add("date", article.date_iso)
-        add("description", article.standfirst)
+        if not article.standfirst_supplied:  # the source's summary, not the editors'
+            add("description", article.standfirst)
         for relation in ("organisations", "people", "events"):
             for obj in getattr(article, relation).all():
                 add("subject", obj.name)

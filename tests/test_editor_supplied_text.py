@@ -2,14 +2,18 @@
 marked, shown in [square brackets] and not cited as the source's."""
 
 import datetime as dt
+import json
 
 import pytest
+import rispy
+from lxml import etree, html
 
 from archive import citation
 from archive.models import Article
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
+DC = {"dc": "http://purl.org/dc/elements/1.1/"}
 
 
 @pytest.fixture
@@ -71,3 +75,27 @@ def test_editors_mark_supplied_text_in_the_admin(editor_client, published_articl
     assert editor_client.post(change_url(published_article), data).status_code == 302
     published_article.refresh_from_db()
     assert published_article.title_supplied
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_every_citation_format_marks_a_supplied_title_and_leaves_out_a_supplied_summary(
+    client, untitled
+):
+    base = untitled.get_absolute_url()
+    (ris,) = rispy.loads(_body(client.get(base + "cite.ris")).decode())
+    assert ris["title"] == "[Pensions strike called]" and "abstract" not in ris
+    (csl,) = json.loads(_body(client.get(base + "cite.csl.json")))
+    assert csl["title"] == "[Pensions strike called]" and "abstract" not in csl
+    page = html.fromstring(client.get(base).content)
+    assert page.xpath("//meta[@name='citation_title']/@content") == ["[Pensions strike called]"]
+    assert not page.xpath("//meta[@name='citation_abstract']")
+    listed = etree.fromstring(
+        client.get("/oai/", {"verb": "ListRecords", "metadataPrefix": "oai_dc"}).content
+    )
+    assert listed.xpath("//dc:title/text()", namespaces=DC) == ["[Pensions strike called]"]
+    assert not listed.xpath("//dc:description", namespaces=DC)
+    (row,) = json.loads(_body(client.get("/articles/export.json")))["articles"]
+    assert row["title_supplied"] is True and row["standfirst_supplied"] is True
