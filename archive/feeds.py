@@ -71,8 +71,9 @@ class ArticleListFeed(Feed):
 
     item_guid_is_permalink = True
 
-    def item_author_name(self, item: Article) -> str:
-        return xml_safe(item.byline or item.source)
+    def item_author_name(self, item: Article) -> str | None:
+        # None, not "": an entry with no byline or source has no <author> rather than an empty one.
+        return xml_safe(item.byline or item.source) or None
 
     def item_pubdate(self, item: Article) -> dt.datetime | None:
         if not item.published_date:

@@ -109,3 +109,10 @@ def test_home_page_names_the_feed_of_all_articles(client, corpus):
     html = client.get("/").content.decode()
     assert 'rel="alternate" type="application/atom+xml" title="New articles (Atom)"' in html
     assert 'href="/articles/feed/"' in html
+
+
+def test_an_entry_without_byline_or_source_has_no_empty_author(client, db):
+    make_article(title="An unsigned leaflet", slug="an-unsigned-leaflet", byline="", source="")
+    feed = _feed(client, "/articles/feed/")
+    (entry,) = feed.xpath("//a:entry", namespaces=ATOM)
+    assert not entry.xpath("a:author", namespaces=ATOM)
