@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -105,6 +105,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except addresses.Moved as moved:
         return moved.response()
+    except Http404:
+        return _withdrawn(request, Article.objects.filter(slug=slug))
     # References cite the permanent address, which no change of slug or merge breaks.
     archive_url = request.build_absolute_uri(article.get_permanent_url())
     today = timezone.localdate()
@@ -250,8 +252,22 @@ def permanent(request: HttpRequest, prefix: str, pk: str) -> HttpResponse:
     """/a/123/ and its kin: the address that never changes, sent on to the current page.
 
     A temporary redirect, because where it leads may change (a new slug, a merge)."""
-    obj = addresses.by_id(_permanent_querysets(request)[prefix], int(pk))
+    try:
+        obj = addresses.by_id(_permanent_querysets(request)[prefix], int(pk))
+    except Http404:
+        if prefix != Article.PERMANENT_PREFIX:
+            raise
+        return _withdrawn(request, Article.objects.filter(pk=pk))
     return redirect(obj.get_absolute_url())
+
+
+def _withdrawn(request: HttpRequest, articles: QuerySet) -> HttpResponse:
+    """410 Gone for an article that was published and then withdrawn (its address stays
+    known, and says so); 404 for anything never published here."""
+    article = articles.filter(first_published_at__isnull=False).first()
+    if article is None:
+        raise Http404("No article at this address.")
+    return render(request, "archive/withdrawn.html", {"article": article}, status=410)
 
 
 @page_cache.for_readers

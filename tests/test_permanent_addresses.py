@@ -3,6 +3,7 @@ the permanent form by id, which the citation block cites, never changes."""
 
 import pytest
 
+from archive.models import Article
 from tests.admin_forms import change_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,17 @@ def test_permanent_addresses_of_drafts_and_unknown_ids_are_not_found(client, dra
     assert client.get(draft_article.get_permanent_url()).status_code == 404
     assert client.get("/a/999999/").status_code == 404
     assert client.get("/articles/never-was/").status_code == 404
+
+
+def test_a_withdrawn_articles_addresses_say_it_was_withdrawn(client, published_article):
+    published_article.status = Article.Status.DRAFT
+    published_article.save()
+    for url in (published_article.get_absolute_url(), published_article.get_permanent_url()):
+        response = client.get(url)
+        assert response.status_code == 410, url
+        assert "has since been withdrawn" in response.content.decode()
+
+
+def test_a_draft_never_published_is_not_found(client, draft_article):
+    assert client.get(draft_article.get_absolute_url()).status_code == 404
+    assert client.get(draft_article.get_permanent_url()).status_code == 404
