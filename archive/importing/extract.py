@@ -30,6 +30,7 @@ import lxml.html
 import trafilatura
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.html import escape
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
@@ -123,14 +124,39 @@ def _from_email(text: str, *, max_bytes: int | None) -> Extracted:
     )
 
 
+# A transcription's byline: a short paragraph of its own near the top, "By Jane Smith" or
+# "By Jane Smith, Industrial Correspondent": a capitalised name of two to five words.
+_BYLINE = re.compile(
+    r"^By\s+((?:[A-Z][\w.'’-]+)(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|der|la|le)){1,4})"
+    r"(?:\s*,\s*[^,]{1,60})?$"
+)
+
+
+def _byline_paragraph(body_html: str, body_text: str) -> tuple[str, str]:
+    """The byline of a plain-text article and its body without it; ("", body) when none of
+    its first four paragraphs is one."""
+    for paragraph in body_text.split("\n\n")[:4]:
+        match = _BYLINE.match(paragraph.strip()) if len(paragraph) <= 100 else None
+        if match:
+            element = f"<p>{escape(paragraph)}</p>"
+            if element in body_html:
+                return paragraph.strip()[3:].strip(), body_html.replace(element, "", 1)
+    return "", body_html
+
+
 def _from_text(text: str, whole: sanitize.Sanitized) -> Extracted:
     body_html = furniture.trim(whole.body_html)
     body_text = sanitize.html_to_text(body_html)
+    byline, body_html = _byline_paragraph(body_html, body_text)
+    if byline:  # kept in the original, as furniture is, and given its own field
+        body_text = sanitize.html_to_text(body_html)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line for line in lines if not byline or line != f"By {byline}"]
     source = headlines.posted_by(text) or headlines.host(_url_line(lines))
     return Extracted(
         body_html=body_html,
         body_text=body_text,
+        byline=_clip(byline, BYLINE_LENGTH),
         title=_first_sentence_like(lines),
         title_guessed=True,
         published=dates.from_lines(lines) or dates.from_labelled_lines(lines),
