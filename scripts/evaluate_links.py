@@ -114,6 +114,8 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    # A developer's script, run outside the make targets: settings need a key, never a real one.
+    os.environ.setdefault("DJANGO_SECRET_KEY", "evaluation-only-not-a-secret")
     import django
 
     django.setup()
