@@ -44,6 +44,10 @@ def on_starting(server) -> None:
     """Load the settings before any worker starts, and refuse unsafe ones."""
     from django.conf import settings
 
+    from archive.serving import MISSING_KEY, secret_key_is_set
+
+    if not secret_key_is_set():
+        raise SystemExit(f"Refusing to start: {MISSING_KEY}")
     if settings.DEBUG:
         raise SystemExit(
             "Refusing to start: DEBUG is on (DJANGO_DEBUG). A production server never runs "

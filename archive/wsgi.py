@@ -1,4 +1,5 @@
-"""WSGI entry point for gunicorn: `gunicorn archive.wsgi`."""
+"""WSGI entry point for gunicorn (`gunicorn archive.wsgi`) and runserver: it refuses to serve
+without a secret key (archive.serving)."""
 
 import os
 
@@ -7,3 +8,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
 application = get_wsgi_application()
+
+from archive.serving import refuse_to_serve_without_a_key  # noqa: E402 - needs the settings
+
+refuse_to_serve_without_a_key()

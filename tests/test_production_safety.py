@@ -36,7 +36,8 @@ def test_a_checkout_with_a_debug_env_file_still_starts_without_debug(tmp_path):
     bare = subprocess.run(
         [sys.executable, "-c", code], env=_clean_env(), cwd=tmp_path, capture_output=True, text=True
     )
-    assert bare.returncode != 0 and "DJANGO_SECRET_KEY must be set" in bare.stderr
+    # DEBUG stays off; without a key nothing will serve (archive.serving), but settings load.
+    assert bare.stdout.strip() == "False", bare.stderr
     keyed = subprocess.run(
         [sys.executable, "-c", code],
         env=_clean_env(DJANGO_SECRET_KEY="s" * 50),

@@ -1,4 +1,8 @@
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -23,31 +27,39 @@ def test_settings_refuse_a_malformed_boolean(monkeypatch):
     assert env_bool("SOME_FLAG", False) is True
 
 
-def _settings_in_subprocess(env_overrides: dict, expression: str):
-    """Import archive.settings in a fresh interpreter with only the given DJANGO_* variables."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
+def _run_in_subprocess(env_overrides: dict, command: list[str]):
+    """Run a command in the checkout in a fresh interpreter with only the given DJANGO_*
+    variables (and the default database)."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
     }
     env["DJANGO_ENV_FILE"] = ""  # the checkout's .env must not speak for the environment
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "-c", f"from archive import settings as s; print({expression})"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=str(Path(__file__).resolve().parents[1]),
+        command, env=env, capture_output=True, text=True, cwd=str(Path(__file__).parents[1])
     )
 
 
-def test_settings_require_a_secret_key_when_debug_is_off():
-    result = _settings_in_subprocess({}, "s.DEBUG")
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+def _settings_in_subprocess(env_overrides: dict, expression: str):
+    """Import archive.settings in a fresh interpreter with only the given DJANGO_* variables."""
+    code = f"from archive import settings as s; print({expression})"
+    return _run_in_subprocess(env_overrides, [sys.executable, "-c", code])
+
+
+def test_without_a_secret_key_settings_load_but_nothing_serves():
+    result = _settings_in_subprocess({}, "s.DEBUG, repr(s.SECRET_KEY)")
+    assert result.stdout.split() == ["False", "''"], result.stderr
+    served = _run_in_subprocess({}, [sys.executable, "-c", "import archive.wsgi"])
+    assert served.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in served.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["check"], ["makemigrations", "--check", "--dry-run"]], ids=" ".join
+)
+def test_commands_that_sign_nothing_run_in_a_bare_checkout(command):
+    result = _run_in_subprocess({}, [sys.executable, "manage.py", *command])
+    assert result.returncode == 0, result.stderr
 
 
 def test_debug_is_off_unless_asked_for_and_production_gets_strict_security_headers():
