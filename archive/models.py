@@ -12,7 +12,7 @@ import math
 import sys
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -221,17 +221,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OrganisationQuerySet(EntityQuerySet):
-    def with_article_counts(self) -> OrganisationQuerySet:
-        """Each organisation with `article_count`, its published articles (one query)."""
-        return self.annotate(
-            article_count=models.Count(
-                "articles", filter=Q(articles__status=ArticleStatus.PUBLISHED), distinct=True
-            )
-        )
-
-
-class OrganisationManager(SlugManager.from_queryset(OrganisationQuerySet)):
+class OrganisationManager(SlugManager.from_queryset(EntityQuerySet)):
     pass
 
 
@@ -457,43 +447,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by(F("published_date").desc(nulls_last=True), "-id")
-
-    def related_to(self, article: Article, limit: int = 5) -> list[Article]:
-        """Up to `limit` articles of this queryset sharing most links with `article`.
-
-        The article's links must be prefetched. The shared links are counted in one GROUP BY
-        over the link tables (only articles sharing something are touched), then the articles
-        are fetched: two queries whatever the size of the archive.
-        """
-        parts, params = [], []
-        for relation in ("organisations", "people", "events"):
-            ids = [obj.pk for obj in getattr(article, relation).all()]
-            if ids:
-                field = getattr(Article, relation).field
-                placeholders = ", ".join(["%s"] * len(ids))
-                parts.append(
-                    f"SELECT {field.m2m_column_name()} AS article_id "  # noqa: S608 - names from the models
-                    f"FROM {field.m2m_db_table()} "
-                    f"WHERE {field.m2m_reverse_name()} IN ({placeholders})"
-                )
-                params += ids
-        if not parts:
-            return []
-        candidates = self.exclude(pk=article.pk).values("pk")
-        candidate_sql, candidate_params = candidates.query.sql_with_params()
-        sql = (
-            f"SELECT links.article_id FROM ({' UNION ALL '.join(parts)}) AS links "  # noqa: S608
-            f"JOIN {Article._meta.db_table} AS a ON a.id = links.article_id "
-            f"WHERE links.article_id IN ({candidate_sql}) "
-            "GROUP BY links.article_id "
-            "ORDER BY COUNT(*) DESC, MAX(a.published_date) DESC NULLS LAST, links.article_id DESC "
-            "LIMIT %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *candidate_params, limit])
-            ids = [row[0] for row in cursor.fetchall()]
-        found = self.in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found]
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):

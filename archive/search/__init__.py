@@ -10,8 +10,6 @@
 - `matched_ids(query, notes=None)` -> (the ids of every matching article, whether the match is
   complete): read from that one match, for callers that count it themselves.
 - `snippets(query, ids)` -> {article id: an extract of its text, the matches in <mark>}.
-- `bounded(query, compute, default, what)` -> compute() under what is left of the budget, or
-  `default` with a note saying `what` was left out.
 - `expansions(query)` -> the names the search widened (aliases.py), for the note about them.
 
 The backend (sqlite.py: FTS5; postgres.py: tsvector and GIN) is chosen once from the
@@ -50,7 +48,6 @@ __all__ = [
     "SearchTimeout",
     "Term",
     "backend",
-    "bounded",
     "budget_milliseconds",
     "by_relevance",
     "expansions",
@@ -304,29 +301,6 @@ def by_relevance(queryset: QuerySet, query: SearchQuery, notes: list[str] | None
     if not results.search_match.ranked:  # too many to rank: the most recently added first
         return results.order_by("-search_match__article_id")
     return results.order_by("search_match__rank", F("published_date").desc(nulls_last=True), "-id")
-
-
-def bounded(query: SearchQuery, compute, default, what: str):
-    """compute() under what remains of the search's time budget; `default`, with a note
-    saying `what` was left out, when it would take longer (or the search was cut short)."""
-    if not query:
-        return compute()
-    found = match(query)
-    left_out = (
-        f"Left out to answer in time: {what}. Add a word or choose a filter to narrow the search."
-    )
-    if not found.complete:
-        return default
-    if found.total <= SMALL_MATCH:
-        return compute()
-    try:
-        if found.budget.remaining() < MIN_STATEMENT_SECONDS:
-            raise SearchTimeout("no time left")  # without asking the database
-        with backend().bounded(found.budget.remaining()):
-            return compute()
-    except SearchTimeout:
-        found.note(left_out)
-        return default
 
 
 def snippets(query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
