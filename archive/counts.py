@@ -30,6 +30,7 @@ import uuid
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db import IntegrityError, connection, transaction
 from pyroaring import BitMap
@@ -44,6 +45,7 @@ _latest: dict[str, ArticleIndex] = {}
 
 RELATIONS = ("organisations", "people", "events")
 INITIAL_GENERATION = "initial"  # as migration 0005 creates it
+UNSIGNED_MINUS_ONE = 2**32 - 1  # -1 in rank_of, read as an unsigned position
 FACETS = ("source", "year", "month", "precision", *RELATIONS)  # the index's sets
 
 
@@ -169,9 +171,24 @@ class ArticleIndex:
         """Positions dated on or after `day` (a prefix of the newest-first order)."""
         return BitMap(range(0, bisect.bisect_right(self.neg_dates, -day.toordinal())))
 
-    def positions_of(self, article_ids: Iterable[int]) -> BitMap:
+    def positions_of(self, article_ids: list[int]) -> BitMap:
+        """The positions of the published articles among these ids (a search's matches)."""
         rank_of, size = self.rank_of, len(self.rank_of)
-        return BitMap(rank_of[i] for i in article_ids if 0 <= i < size and rank_of[i] >= 0)
+        if not article_ids:
+            return BitMap()
+        if min(article_ids) < 0 or max(article_ids) >= size:
+            article_ids = [i for i in article_ids if 0 <= i < size]  # added since the build
+            if not article_ids:
+                return BitMap()
+        # Gathered in C (itemgetter), then read as unsigned: an unpublished article's -1
+        # becomes 2**32 - 1, dropped after. A hundred thousand ids take a few milliseconds.
+        found = itemgetter(*article_ids)(rank_of)
+        gathered = array("i", found if len(article_ids) > 1 else (found,))
+        positions = array("I")
+        positions.frombytes(gathered.tobytes())
+        members = BitMap(positions)
+        members.discard(UNSIGNED_MINUS_ONE)
+        return members
 
     def position_of(self, article_id: int) -> int:
         return self.rank_of[article_id] if 0 <= article_id < len(self.rank_of) else -1

@@ -229,10 +229,15 @@ class ArticleList:
     def _search_matches(self) -> list[int]:
         # One match a request (archive.search keeps it); its notes join the list's. The count
         # index keeps only published articles, so drafts among the ids fall away there.
-        ids, self.search_complete = search.matched_ids(self.query, self.notes)
-        return ids
+        return self._matched.ids
 
-    search_complete = True
+    @cached_property
+    def _matched(self) -> search.Matched:
+        return search.matched(self.query, self.notes)
+
+    @property
+    def search_complete(self) -> bool:
+        return not (self.values.get("q") and self.query) or self._matched.complete
 
     @property
     def shows_counts(self) -> bool:
@@ -279,17 +284,26 @@ class ArticleList:
         return paginator.page(number)
 
     def _rows(self, offset: int, limit: int) -> list[Article]:
-        if self.sort == "relevance":
-            # The search ranks its own matches; the other filters are applied in SQL.
-            ranked = search.by_relevance(
-                self.filterset.filtered(without=["q"]), self.query, self.notes
-            )
-            return list(ranked.defer(*LIST_FIELDS_DEFERRED)[offset : offset + limit])
+        if self.sort == "relevance" and self._matched.ranks is not None:
+            return articles_in_order(self._by_relevance[offset : offset + limit])
         if self.sort == "oldest":
             ids = self.index.oldest(self.matches, offset, limit)
         else:
             ids = self.index.newest(self.matches, offset, limit)
         return articles_in_order(ids)
+
+    @cached_property
+    def _by_relevance(self) -> list[int]:
+        """Ids of the matches that pass every filter, best match first, then newest (at most
+        search.RANK_LIMIT of them: a search with more is not ranked)."""
+        found, index, allowed = self._matched, self.index, self.matches
+        ranked = []
+        for pk, rank in zip(found.ids, found.ranks or (), strict=True):
+            position = index.position_of(pk)
+            if position >= 0 and position in allowed:
+                ranked.append((rank, position, pk))
+        ranked.sort()
+        return [pk for _, _, pk in ranked]
 
     def snippets(self, articles: Iterable[Article]) -> dict:
         return search.snippets(self.query, [article.pk for article in articles])

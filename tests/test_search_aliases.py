@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from archive import search
 from tests.conftest import make_article
@@ -80,3 +82,16 @@ def test_an_expanded_search_keeps_the_readers_other_words(client, named):
 def test_a_word_that_is_no_name_is_searched_as_typed(named):
     query = search.parse_query("ballots")
     assert not search.expansions(query)
+
+
+def test_a_name_added_by_an_editor_widens_the_next_search_without_a_restart(client, named, pcs):
+    # The names are read once per generation, so a search costs no query for them; an edit
+    # makes a new generation, and the next search sees the new alias.
+    client.get("/articles/?q=PCS")
+    with CaptureQueriesContext(connection) as context:
+        client.get("/articles/?q=PCSU")
+    assert not [q for q in context.captured_queries if "aliases" in q["sql"]]
+    assert "says-mr-serwotka" not in _slugs(client.get("/articles/?q=civil+servants+union"))
+    pcs.aliases += "\nCivil Servants Union"
+    pcs.save()
+    assert "says-pcs" in _slugs(client.get("/articles/?q=civil+servants+union"))

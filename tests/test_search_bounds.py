@@ -1,6 +1,7 @@
 """No search can hold a worker: bounded terms and prefixes, one match per request, a budget."""
 
 import datetime as dt
+import json
 import time
 
 import pytest
@@ -74,13 +75,24 @@ def test_one_request_searches_once_whatever_the_facets(client, articles):
     assert counts == {2}
 
 
-def test_the_match_is_materialised_once_and_joined_by_the_count_and_facets(client, articles):
+def test_the_reading_room_reads_the_match_from_memory_without_joining_it(client, articles):
+    # The count, the page, the facet counts and the order by relevance all come from the one
+    # match held in memory and the count index: no statement writes or joins a match table.
     with CaptureQueriesContext(connection) as context:
-        client.get("/articles/?q=strike&union=pcs")
+        response = client.get("/articles/?q=strike&union=pcs")
+    assert response.context["page"].paginator.count == 3
+    assert not [q["sql"] for q in context.captured_queries if "search_match" in q["sql"]]
+
+
+def test_a_download_writes_the_match_to_the_match_table_once_and_joins_it(client, articles):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get("/articles/export.csv?q=strike&union=pcs")
+        rows = b"".join(response.streaming_content).decode().splitlines()
+    assert len(rows) == 1 + 3  # the header and pcs's three articles
     joins = [q["sql"] for q in context.captured_queries if "search_match" in q["sql"]]
-    inserts = [sql for sql in joins if sql.startswith("INSERT INTO search_match")]
-    assert len(inserts) == 1
-    assert len(joins) >= 5  # the count, the page and the facet counts use the one match
+    assert len([sql for sql in joins if sql.startswith("INSERT INTO search_match")]) == 1
+    assert len(joins) >= 2  # the rows join the one match
+    assert _searches(context.captured_queries) == 2  # counting, then reading the matches
 
 
 def test_the_budget_stops_a_long_statement_on_this_database(db):
@@ -105,11 +117,11 @@ def slow_database(monkeypatch):
     real = type(engine).bounded
     calls = {"n": 0, "allowed": 0}
 
-    def bounded(self, seconds):
+    def bounded(self, seconds, **kwargs):
         calls["n"] += 1
         if calls["n"] > calls["allowed"]:
             raise SearchTimeout("simulated")
-        return real(self, seconds)
+        return real(self, seconds, **kwargs)
 
     monkeypatch.setattr(type(engine), "bounded", bounded)
     monkeypatch.setattr(search, "SMALL_MATCH", 0)  # count under the budget however few match
@@ -119,15 +131,11 @@ def slow_database(monkeypatch):
 def test_a_search_too_broad_for_its_budget_shows_some_matches_and_says_so(
     client, articles, slow_database, monkeypatch
 ):
-    real_insert = type(search.backend()).insert_matches
-
-    def insert(self, cursor, search_id, query, *, ranked, limit):
-        if limit is None:
-            raise SearchTimeout("simulated")
-        return real_insert(self, cursor, search_id, query, ranked=ranked, limit=limit)
+    def ranked_matches(self, cursor, query):
+        raise SearchTimeout("simulated")
 
     slow_database["allowed"] = 2  # the search and its fallback
-    monkeypatch.setattr(type(search.backend()), "insert_matches", insert)
+    monkeypatch.setattr(type(search.backend()), "ranked_matches", ranked_matches)
     response = client.get("/articles/?q=strike")
     assert response.status_code == 200
     assert len(response.context["results"]) == 6
@@ -178,38 +186,54 @@ def test_no_query_of_any_length_or_syntax_fails(client, articles, query):
     assert response.status_code == 200
 
 
-def test_a_search_with_too_many_matches_to_rank_lists_the_latest_added_first(
+def test_a_search_with_too_many_matches_to_rank_lists_the_newest_first(
     client, articles, monkeypatch
 ):
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
     response = client.get("/articles/?q=strike")
-    assert [a.slug for a, _ in response.context["results"]] == [
-        f"strike-{i}" for i in range(5, -1, -1)
-    ]
+    newest_first = sorted(articles, key=lambda a: (a.published_date, a.pk), reverse=True)
+    assert [a.slug for a, _ in response.context["results"]] == [a.slug for a in newest_first]
     assert response.context["page"].paginator.count == 6
-    assert "too many to rank" in response.content.decode()
+    assert "too many to rank by relevance: the newest come first" in response.content.decode()
     assert response.context["facets"]  # counted: within the budget
+    response = client.get("/articles/export.json?q=strike&sort=relevance")
+    exported = json.loads(b"".join(response.streaming_content))
+    assert [a["slug"] for a in exported["articles"]] == [a.slug for a in newest_first]
+
+
+def test_a_search_with_more_matches_than_it_reads_shows_the_latest_added_and_says_so(
+    client, articles, monkeypatch
+):
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search, "MATCH_LIMIT", 4)
+    response = client.get("/articles/?q=strike")
+    latest_added = sorted(articles, key=lambda a: a.pk, reverse=True)[:4]
+    newest_first = sorted(latest_added, key=lambda a: (a.published_date, a.pk), reverse=True)
+    assert [a.slug for a, _ in response.context["results"]] == [a.slug for a in newest_first]
+    page = response.content.decode()
+    assert "matches more than 4 articles, too many to read in time" in page
+    assert not response.context["facets"]  # counts over part of the matches would mislead
 
 
 def test_the_match_table_is_emptied_when_the_response_is_sent(client, articles):
-    client.get("/articles/?q=strike")
+    response = client.get("/articles/export.csv?q=strike")
+    b"".join(response.streaming_content)
+    response.close()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM search_match")
         assert cursor.fetchone() == (0,)
 
 
-def test_a_budget_spent_after_the_matches_went_in_still_answers(client, articles, monkeypatch):
-    """The budget ran out just after the matches were inserted (a benchmark found this 500)."""
+def test_a_budget_spent_after_the_matches_were_read_still_answers(client, articles, monkeypatch):
+    """The budget ran out just after the matches were read (a benchmark found this 500)."""
     engine = type(search.backend())
-    real_insert = engine.insert_matches
+    real = engine.ranked_matches
 
-    def insert_then_run_out(self, cursor, search_id, query, *, ranked, limit):
-        inserted = real_insert(self, cursor, search_id, query, ranked=ranked, limit=limit)
-        if limit is None:
-            raise SearchTimeout("simulated")
-        return inserted
+    def read_then_run_out(self, cursor, query):
+        real(self, cursor, query)
+        raise SearchTimeout("simulated")
 
-    monkeypatch.setattr(engine, "insert_matches", insert_then_run_out)
+    monkeypatch.setattr(engine, "ranked_matches", read_then_run_out)
     response = client.get("/articles/?q=strike")
     assert response.status_code == 200
     assert len(response.context["results"]) == 6

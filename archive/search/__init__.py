@@ -2,13 +2,16 @@
 
 - `parse_query(text)` -> `SearchQuery`: the reader's words, "phrases", OR, -word and word*, as
   query objects free of any database's syntax (query.py). Never an error.
-- `matching(queryset, query, notes=None)` -> the articles of `queryset` that match. The first
-  call for a query in a request runs the search once, under the request's time budget, into a
-  temporary table (one row per matching article, with its rank); every later call of the
-  request (the count, the page, each facet count) joins that table instead of searching again.
+- A search runs once per request, under the request's time budget, and its match (the ids of
+  the matching articles, with their ranks when there are few enough to rank) is kept in
+  memory for the rest of the request.
+- `matching(queryset, query, notes=None)` -> the articles of `queryset` that match: the match
+  written once to a temporary table (one row per matching article, with its rank) that the
+  count, the page and every other statement of the request join instead of searching again.
 - `by_relevance(queryset, query)` -> the same, best match first, then newest.
-- `matched_ids(query, notes=None)` -> (the ids of every matching article, whether the match is
-  complete): read from that one match, for callers that count it themselves.
+- `matched(query, notes=None)` -> the ids (and ranks) of every matching article and whether
+  the match is complete: the same one match, for callers that count and order it themselves
+  (the reading room's list, with its count index).
 - `snippets(query, ids)` -> {article id: an extract of its text, the matches in <mark>}.
 - `expansions(query)` -> the names the search widened (aliases.py), for the note about them.
 
@@ -51,16 +54,20 @@ __all__ = [
     "budget_milliseconds",
     "by_relevance",
     "expansions",
-    "matched_ids",
+    "matched",
     "matching",
     "parse_query",
     "snippets",
     "unexpanded_text",
 ]
 
-# Above this many matches a search is not ranked (ranking reads every match): the most
-# recently added come first.
+# Above this many matches a search is not ranked (ranking reads every match): the newest come
+# first, as in the unsearched list.
 RANK_LIMIT = 20_000
+# A search reads at most this many matches (the most recently added): a word in nearly every
+# article of a million-article archive answers in the time of one in a quarter of that, with a
+# note that its counts are left out.
+MATCH_LIMIT = 250_000
 # When the search cannot finish within its budget, it shows this many matches, unranked.
 FALLBACK_LIMIT = 2_000
 # However little budget is left, the fallback gets this long.
@@ -115,16 +122,27 @@ def request_done(**_signal_kwargs) -> None:
 
 @dataclass
 class Match:
-    """One search of one request, materialised in the match table under `search_id`."""
+    """One search of one request: the ids of the articles it matched (of any status), held in
+    memory; written to the match table, under `search_id`, only for the statements that join
+    it (see `matching`)."""
 
     search_id: int
     query: SearchQuery  # with its names expanded
     budget: Budget
-    total: int = 0  # rows in the match table (every status, before other filters)
-    ranked: bool = True
+    ids: list[int] = field(default_factory=list)
+    ranks: list[float] | None = None  # beside ids, lower is better; None: not ranked
     complete: bool = True
+    stored: bool = False  # in the match table
     notes: list[str] = field(default_factory=list)
     sinks: list[list[str]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.ids)
+
+    @property
+    def ranked(self) -> bool:
+        return self.ranks is not None
 
     def note(self, text: str) -> None:
         if text not in self.notes:
@@ -148,6 +166,7 @@ class _RequestState:
     budget: Budget | None = None
     matches: dict = field(default_factory=dict)
     expanded: dict = field(default_factory=dict)
+    stored: bool = False  # a match of this request is in the match table
 
 
 def _state() -> _RequestState:
@@ -196,52 +215,77 @@ def match(query: SearchQuery) -> Match:
     for text in query.notes:
         result.note(text)
     with connection.cursor() as cursor:
-        engine.create_match_table(cursor)
-        if getattr(connection, "archive_search_rows", False) and not state.matches:
-            engine.clear_matches(cursor)  # the first search of a request drops older rows
-        connection.archive_search_rows = True
         try:
             # Ranked, unless there are too many matches to rank (ranking reads every match).
-            with engine.bounded(state.budget.remaining()):
-                broad = engine.count_matches(cursor, expanded, RANK_LIMIT + 1) > RANK_LIMIT
-                result.total = engine.insert_matches(
-                    cursor, result.search_id, expanded, ranked=not broad, limit=None
-                )
-            engine.describe_matches(cursor, result.total, state.budget.remaining())
-            if broad:
-                result.ranked = False
-                result.note(
-                    f"This search matches more than {RANK_LIMIT:,} articles, too many to rank "
-                    "by relevance: the most recently added come first."
-                )
+            with engine.bounded(state.budget.remaining(), searching=True):
+                if engine.count_matches(cursor, expanded, RANK_LIMIT + 1) <= RANK_LIMIT:
+                    rows = engine.ranked_matches(cursor, expanded)
+                    result.ids = [pk for pk, _ in rows]
+                    result.ranks = [rank for _, rank in rows]
+                else:
+                    result.ids = engine.newest_matches(cursor, expanded, MATCH_LIMIT + 1)
+            if result.ranks is None:
+                _unranked(result)
         except SearchTimeout:
             _fall_back(engine, cursor, result)  # start again, smaller
     state.matches[expanded.key] = result
     return result
 
 
+def _unranked(result: Match) -> None:
+    if len(result.ids) > MATCH_LIMIT:
+        result.ids.sort(reverse=True)
+        del result.ids[MATCH_LIMIT:]
+        result.complete = False
+        result.note(
+            f"This search matches more than {MATCH_LIMIT:,} articles, too many to read in "
+            f"time: it shows those among the {MATCH_LIMIT:,} most recently added, newest first, "
+            "without counts by facet. Add a word or choose a filter to narrow it."
+        )
+    else:
+        result.note(
+            f"This search matches more than {RANK_LIMIT:,} articles, too many to rank "
+            "by relevance: the newest come first."
+        )
+
+
 def _fall_back(engine: Backend, cursor, result: Match) -> None:
     """The search ran out of time: show some of its matches, unranked, or none."""
-    result.ranked = result.complete = False
-    # Under a new id: the budget may have run out after some rows went in (SQLite keeps the
-    # statements of a block that finished before the one it stopped).
-    result.search_id = next(_search_ids)
+    result.ranks, result.complete = None, False
     try:
-        with engine.bounded(max(FALLBACK_SECONDS, result.budget.remaining())):
-            result.total = engine.insert_matches(
-                cursor, result.search_id, result.query, ranked=False, limit=FALLBACK_LIMIT
-            )
+        with engine.bounded(max(FALLBACK_SECONDS, result.budget.remaining()), searching=True):
+            result.ids = engine.newest_matches(cursor, result.query, FALLBACK_LIMIT)
         result.note(
             f"This search is too broad to finish in time: showing {FALLBACK_LIMIT:,} of its "
             "matches, unranked, without counts by facet. "
             "Add a word or choose a filter to narrow it."
         )
     except SearchTimeout:
-        result.total = 0
+        result.ids = []
         result.note(
             "This search is too broad to finish in time, so it shows nothing. "
             "Add a word or choose a filter to narrow it."
         )
+
+
+def _stored(found: Match) -> Match:
+    """The match written to the match table (once), for statements that join it."""
+    if found.stored:
+        return found
+    engine = backend()
+    state = _state()
+    with connection.cursor() as cursor:
+        engine.create_match_table(cursor)
+        if getattr(connection, "archive_search_rows", False) and not state.stored:
+            engine.clear_matches(cursor)  # the first of a request drops older rows
+        connection.archive_search_rows = True
+        state.stored = True
+        if found.ids:
+            ranks = found.ranks if found.ranks is not None else [0.0] * len(found.ids)
+            engine.store_matches(cursor, found.search_id, found.ids, ranks)
+        engine.describe_matches(cursor, found.total, found.budget.remaining())
+    found.stored = True
+    return found
 
 
 class _BoundedCount:
@@ -269,10 +313,11 @@ class _BoundedCount:
 
 
 def matching(queryset: QuerySet, query: SearchQuery, notes: list[str] | None = None) -> QuerySet:
-    """The articles of `queryset` that match `query` (all of them for an empty query)."""
+    """The articles of `queryset` that match `query` (all of them for an empty query), joined
+    to the request's one match in the match table."""
     if not query:
         return queryset
-    found = match(query)
+    found = _stored(match(query))
     found.attach(notes)
     results = queryset.filter(search_match__search_id=found.search_id)
     results.__class__ = type(
@@ -281,26 +326,32 @@ def matching(queryset: QuerySet, query: SearchQuery, notes: list[str] | None = N
     return results
 
 
-def matched_ids(query: SearchQuery, notes: list[str] | None = None) -> tuple[list[int], bool]:
-    """The ids of the articles (of any status) the request's one match for `query` holds, and
-    whether that match is complete (False: cut short to answer in time). Read from the match
-    table alone, without joining the articles."""
-    from archive.models import SearchMatch
+@dataclass(frozen=True)
+class Matched:
+    """What one search found, for callers that count and order it themselves."""
 
+    ids: list[int]  # every matching article, of any status
+    ranks: list[float] | None  # beside ids (lower is better); None when not ranked
+    complete: bool  # False: cut short to answer in time
+
+
+def matched(query: SearchQuery, notes: list[str] | None = None) -> Matched:
+    """The request's one match for `query`, read from memory: no statement joins it."""
     found = match(query)
     found.attach(notes)
-    ids = SearchMatch.objects.filter(search_id=found.search_id).values_list("article_id", flat=True)
-    return list(ids), found.complete
+    return Matched(found.ids, found.ranks, found.complete)
 
 
 def by_relevance(queryset: QuerySet, query: SearchQuery, notes: list[str] | None = None):
-    """The matching articles, best match first, then newest (newest first with no query)."""
+    """The matching articles, best match first, then newest (newest first with no query, or
+    with too many matches to rank)."""
+    newest = (F("published_date").desc(nulls_last=True), "-id")
     if not query:
-        return queryset.order_by(F("published_date").desc(nulls_last=True), "-id")
+        return queryset.order_by(*newest)
     results = matching(queryset, query, notes)
-    if not results.search_match.ranked:  # too many to rank: the most recently added first
-        return results.order_by("-search_match__article_id")
-    return results.order_by("search_match__rank", F("published_date").desc(nulls_last=True), "-id")
+    if not results.search_match.ranked:
+        return results.order_by(*newest)
+    return results.order_by("search_match__rank", *newest)
 
 
 def snippets(query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:

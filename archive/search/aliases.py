@@ -9,12 +9,10 @@ the typed name alone (in quotes: a quoted name is never expanded).
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
 
-from django.db.models import Q, Value
-from django.db.models.functions import Lower
+from django.db import connection
+from django.db.models import Value
 
 from archive.search.query import Expansion, SearchQuery, Term
 
@@ -27,39 +25,32 @@ def normalised(name: str) -> str:
     return " ".join(_WORD.findall(name)).lower()
 
 
-def _candidates(words: list[str]) -> set[str]:
-    found = set()
-    for start in range(len(words)):
-        for end in range(start + 1, min(len(words), start + MAX_NAME_WORDS) + 1):
-            found.add(" ".join(words[start:end]).lower())
-    return found
+_tables: dict[str, tuple[str, dict[str, tuple[str, list[str]]]]] = {}  # per database
 
 
-def _known_names(candidates: set[str]) -> list[tuple[str, list[str]]]:
-    """(label, names) of every organisation and person one of whose names is a candidate, in
-    one query."""
+def _name_table() -> dict[str, tuple[str, list[str]]]:
+    """{a name, normalised: (the label of whom it names, all their names)} for every
+    organisation and person: read once per generation (any write to them makes a new one), so
+    a search costs no query for it."""
+    from archive import counts
     from archive.models import Organisation, Person
 
-    if not candidates:
-        return []
-    aliases = functools.reduce(operator.or_, (Q(aliases__icontains=c) for c in candidates))
-    organisations = (
-        Organisation.objects.annotate(lname=Lower("name"), labbr=Lower("abbreviation"))
-        .filter(Q(lname__in=candidates) | Q(labbr__in=candidates) | aliases)
-        .order_by()
-        .values_list("name", "abbreviation", "aliases")
-    )
-    people = (
-        Person.objects.annotate(lname=Lower("name"), labbr=Value(""))
-        .filter(Q(lname__in=candidates) | aliases)
-        .order_by()
-        .values_list("name", "labbr", "aliases")
-    )
-    groups = []
-    for name, abbreviation, other_names in organisations.union(people)[:100]:
-        names = [name, abbreviation or "", *other_names.splitlines()]
-        groups.append((abbreviation or name, [n.strip() for n in names if n.strip()]))
-    return groups
+    token = counts.generation()
+    alias = connection.alias
+    cached = _tables.get(alias)
+    if cached is not None and cached[0] == token:
+        return cached[1]
+    rows = [
+        *Organisation.objects.order_by("pk").values_list("name", "abbreviation", "aliases"),
+        *Person.objects.order_by("pk").values_list("name", Value(""), "aliases"),
+    ]
+    table: dict[str, tuple[str, list[str]]] = {}
+    for name, abbreviation, other_names in rows:
+        names = [n.strip() for n in (name, abbreviation, *other_names.splitlines()) if n.strip()]
+        for known in names:
+            table.setdefault(normalised(known), (abbreviation or name, names))
+    _tables[alias] = (token, table)
+    return table
 
 
 def expand(query: SearchQuery) -> SearchQuery:
@@ -70,23 +61,9 @@ def expand(query: SearchQuery) -> SearchQuery:
         for clause in query.clauses
     ]
     words = [clause[0].text if ok else "" for clause, ok in zip(query.clauses, plain, strict=True)]
-    runs, run = [], []
-    for i, ok in enumerate(plain):
-        if ok:
-            run.append(i)
-        elif run:
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
-    candidates = set().union(*(_candidates([words[i] for i in r]) for r in runs)) if runs else set()
-    groups = _known_names(candidates)
-    if not groups:
+    by_form = _name_table() if any(plain) else {}
+    if not by_form:
         return query
-    by_form: dict[str, tuple[str, list[str]]] = {}
-    for label, names in groups:
-        for name in names:
-            by_form.setdefault(normalised(name), (label, names))
     clauses: list[tuple[Term, ...]] = []
     expansions: list[Expansion] = []
     i = 0

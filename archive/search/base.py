@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from contextlib import contextmanager
@@ -39,12 +40,20 @@ class Backend:
         """How many articles `query` matches, counting no further than `limit`."""
         raise NotImplementedError
 
-    def insert_matches(
-        self, cursor, search_id: int, query: SearchQuery, *, ranked: bool, limit: int | None
-    ) -> int:
-        """Put the articles `query` matches into the match table under `search_id`, ranked
-        (lower is better) or not (rank 0), at most `limit` of them (the most recently added);
-        return how many."""
+    def ranked_matches(self, cursor, query: SearchQuery) -> list[tuple[int, float]]:
+        """(article id, rank) of every article `query` matches (lower rank is better), in no
+        particular order: called only when there are few enough to rank."""
+        raise NotImplementedError
+
+    def newest_matches(self, cursor, query: SearchQuery, limit: int) -> list[int]:
+        """The ids of the articles `query` matches, at most `limit` of them: the most recently
+        added (highest ids) when there are more. In one row, not one row per match: reading a
+        hundred thousand rows through the driver costs more than the search itself."""
+        raise NotImplementedError
+
+    def store_matches(self, cursor, search_id: int, ids: list[int], ranks: list[float]) -> None:
+        """Put a match into the match table under `search_id`, for the statements that join it
+        (exports, the API, feeds): the reading room's list pages never need it."""
         raise NotImplementedError
 
     def describe_matches(self, cursor, rows: int, seconds: float) -> None:
@@ -59,8 +68,9 @@ class Backend:
         return []
 
     @contextmanager
-    def bounded(self, seconds: float):
-        """Statements run in the block are stopped after `seconds`, raising SearchTimeout."""
+    def bounded(self, seconds: float, *, searching: bool = False):
+        """Statements run in the block are stopped after `seconds`, raising SearchTimeout
+        (`searching`: the block reads the full-text index, which may want planner settings)."""
         raise NotImplementedError
         yield
 
@@ -73,6 +83,12 @@ class Budget:
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
+
+
+def ids_from(joined: str | None) -> list[int]:
+    """The ids of a comma-joined list from the database (one row, not one row per match):
+    json parses a hundred thousand of them in C, several times faster than int() each."""
+    return json.loads(f"[{joined}]") if joined else []
 
 
 def marked(text: str) -> SafeString:

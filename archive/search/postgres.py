@@ -31,7 +31,15 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 from django.utils.safestring import SafeString
 
-from archive.search.base import MARK_END, MARK_START, MATCH_TABLE, Backend, SearchTimeout, marked
+from archive.search.base import (
+    MARK_END,
+    MARK_START,
+    MATCH_TABLE,
+    Backend,
+    SearchTimeout,
+    ids_from,
+    marked,
+)
 from archive.search.query import SearchQuery, Term
 
 CONFIG = "archive_english"
@@ -89,37 +97,36 @@ class PostgresBackend(Backend):
     def clear_matches(self, cursor) -> None:
         cursor.execute(f"TRUNCATE {MATCH_TABLE}")  # at once, however many rows
 
-    def _use_the_index(self, cursor) -> None:
-        # With a LIMIT, the planner may prefer reading the table in order and testing every
-        # row's vector (detoasting each); the GIN index is always the faster way to matches.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-
     def count_matches(self, cursor, query, limit):
-        self._use_the_index(cursor)
         sql, params = _matching(query).values("id")[:limit].query.sql_with_params()
         cursor.execute(f"SELECT count(*) FROM ({sql}) AS matches", params)  # noqa: S608
         return cursor.fetchone()[0]
 
-    def insert_matches(self, cursor, search_id, query, *, ranked, limit):
-        self._use_the_index(cursor)
-        rows = _matching(query)
-        if ranked:
-            rank = SearchRank(_vector(), tsquery(query), weights=WEIGHTS)
-            rows = rows.annotate(rank=-rank).values_list("id", "rank")
-            rank = "matches.rank"
-        else:
-            # Whichever the index finds first: sorting by age would read every match.
-            rows = rows.values_list("id")
-            rank = "0"
-        if limit is not None:
-            rows = rows[:limit]
+    def ranked_matches(self, cursor, query):
+        rank = SearchRank(_vector(), tsquery(query), weights=WEIGHTS)
+        rows = _matching(query).annotate(rank=-rank).values_list("id", "rank")
         sql, params = rows.query.sql_with_params()
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+    def newest_matches(self, cursor, query, limit):
+        # Whichever order the index finds them in, unless there are more than `limit`; one
+        # string of ids, not a row per match, which psycopg would make a tuple each.
+        sql, params = _matching(query).values("id").query.sql_with_params()
+        cursor.execute(
+            "SELECT string_agg(id::text, ',') FROM ("  # noqa: S608 - our query
+            f"SELECT matches.id FROM ({sql}) AS matches ORDER BY matches.id DESC LIMIT %s"
+            ") AS newest",
+            [*params, limit],
+        )
+        return ids_from(cursor.fetchone()[0])
+
+    def store_matches(self, cursor, search_id, ids, ranks):
         cursor.execute(
             f"INSERT INTO {MATCH_TABLE} (search_id, article_id, rank) "  # noqa: S608 - our names
-            f"SELECT %s, matches.id, {rank} FROM ({sql}) AS matches",
-            [search_id, *params],
+            "SELECT %s, unnest(%s::bigint[]), unnest(%s::double precision[])",
+            [search_id, ids, ranks],
         )
-        return cursor.rowcount
 
     def snippets(self, query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
         from archive.models import Article
@@ -155,18 +162,24 @@ class PostgresBackend(Backend):
         return []
 
     @contextmanager
-    def bounded(self, seconds: float):
+    def bounded(self, seconds: float, *, searching: bool = False):
         milliseconds = max(1, int(seconds * 1000))
+        settings = f"SET LOCAL statement_timeout = {milliseconds}"
+        defaults = "SET LOCAL statement_timeout TO DEFAULT"
+        if searching:
+            # With a LIMIT the planner may prefer reading the table in order and testing every
+            # row's vector (detoasting each): the GIN index is always the faster way to matches.
+            settings += "; SET LOCAL enable_seqscan = off"
+            defaults += "; SET LOCAL enable_seqscan TO DEFAULT"
         nested = connection.in_atomic_block
         try:
             # In a transaction of its own (a savepoint inside another), so that the timeout
             # ends with it and a cancelled statement leaves the connection usable.
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
+                cursor.execute(settings)  # one round trip
                 yield
                 if nested:  # a savepoint keeps SET LOCAL until the outer transaction ends
-                    cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
-                    cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+                    cursor.execute(defaults)
         except OperationalError as error:
             if "statement timeout" in str(error) or "canceling statement" in str(error):
                 raise SearchTimeout(str(error)) from error

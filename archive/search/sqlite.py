@@ -8,6 +8,7 @@ in step with it by triggers, so every write updates it.
 
 from __future__ import annotations
 
+import json
 import time
 from contextlib import contextmanager
 
@@ -20,6 +21,7 @@ from archive.search.base import (
     MATCH_TABLE,
     Backend,
     SearchTimeout,
+    ids_from,
     marked,
 )
 from archive.search.query import SearchQuery, Term
@@ -29,8 +31,8 @@ TABLE = "archive_article_fts"
 COLUMNS = {"title": 10.0, "standfirst": 4.0, "byline": 4.0, "body_text": 1.0}
 SNIPPET_COLUMN = list(COLUMNS).index("body_text")
 SNIPPET_TOKENS = 32
-PROGRESS_STEPS = 1000
-ANALYZE_ABOVE = 1000  # matches  # SQLite virtual-machine steps between two looks at the clock
+PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two looks at the clock
+ANALYZE_ABOVE = 1000  # matches
 
 
 def term_expression(term: Term) -> str:
@@ -60,17 +62,30 @@ class SQLiteBackend(Backend):
         )
         return cursor.fetchone()[0]
 
-    def insert_matches(self, cursor, search_id, query, *, ranked, limit):
+    def ranked_matches(self, cursor, query):
         weights = ", ".join(str(w) for w in COLUMNS.values())
-        rank = f"bm25({TABLE}, {weights})" if ranked else "0"
-        # FTS5 walks its rowids backwards cheaply: a limit keeps the most recently added.
-        tail = "" if limit is None else f" ORDER BY rowid DESC LIMIT {int(limit)}"
+        cursor.execute(
+            f"SELECT rowid, bm25({TABLE}, {weights}) FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
+            [match_expression(query)],
+        )
+        return cursor.fetchall()
+
+    def newest_matches(self, cursor, query, limit):
+        # FTS5 walks its rowids backwards cheaply; group_concat hands them over as one string.
+        cursor.execute(
+            f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {TABLE} "  # noqa: S608
+            f"WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s)",
+            [match_expression(query), limit],
+        )
+        return ids_from(cursor.fetchone()[0])
+
+    def store_matches(self, cursor, search_id, ids, ranks):
         cursor.execute(
             f"INSERT INTO {MATCH_TABLE} (search_id, article_id, rank) "  # noqa: S608 - our names
-            f"SELECT %s, rowid, {rank} FROM {TABLE} WHERE {TABLE} MATCH %s{tail}",
-            [search_id, match_expression(query)],
+            "SELECT %s, ids.value, ranks.value FROM json_each(%s) AS ids "
+            "JOIN json_each(%s) AS ranks ON ranks.key = ids.key",
+            [search_id, json.dumps(ids), json.dumps(ranks)],
         )
-        return cursor.rowcount
 
     def describe_matches(self, cursor, rows: int, seconds: float) -> None:
         if rows <= ANALYZE_ABOVE:
@@ -103,7 +118,7 @@ class SQLiteBackend(Backend):
         return []
 
     @contextmanager
-    def bounded(self, seconds: float):
+    def bounded(self, seconds: float, *, searching: bool = False):
         connection.ensure_connection()
         raw = connection.connection
         deadline = time.monotonic() + seconds
