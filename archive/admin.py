@@ -427,6 +427,7 @@ class ArticleAdmin(ArchiveAdmin):
     save_on_top = True
     readonly_fields = (
         "preview",
+        "date_inferred_from",
         "original_checksum",
         "original_encoding",
         "original_filename",
@@ -451,7 +452,16 @@ class ArticleAdmin(ArchiveAdmin):
         ),
         (
             "Source",
-            {"fields": ("source", "reposted_by", "url", ("published_date", "date_precision"))},
+            {
+                "fields": (
+                    "source",
+                    "reposted_by",
+                    "url",
+                    ("published_date", "date_precision"),
+                    # Provenance, shown beside the date it explains.
+                    "date_inferred_from",
+                )
+            },
         ),
         ("Links", {"fields": ("organisations", "people", "events")}),
         (

@@ -274,6 +274,8 @@ class ArticleDetail(ReadOnlyAPIView):
             "original_encoding": article.original_encoding,
             "original_filename": article.original_filename,
             "imported_at": article.imported_at.isoformat() if article.imported_at else None,
+            # The words the date was inferred from, when the original states none.
+            "date_inferred_from": article.date_inferred_from,
             "body_made_by": "the archive's HTML sanitiser, from the original as received",
         }
         return Response(data)

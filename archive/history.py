@@ -41,6 +41,7 @@ NOT_RESTORED = frozenset(
         "original_filename",
         "imported_at",
         "imported_by",
+        "date_inferred_from",
         "created_at",
         "updated_at",
         "year",

@@ -506,6 +506,15 @@ class Article(Addressed):
         default=DatePrecision.DAY,
         help_text="How much of the date the source gives: a year only, a month, or a day.",
     )
+    # Provenance: set by the importer when the file states no date and one was inferred from
+    # its words; the report shows the same, for an editor to check.
+    date_inferred_from = models.CharField(
+        "date inferred from",
+        max_length=300,
+        blank=True,
+        help_text="The article's words the importer inferred the date from, and how, when "
+        "the source states no date. Check the date against them.",
+    )
     # Stored copies of the date's year and month: faceting on them is an indexed lookup,
     # where __year on SQLite runs Python per row (PERFORMANCE.md). Kept in step by save().
     year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)

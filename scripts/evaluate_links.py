@@ -74,11 +74,15 @@ def demo_matcher():
                 name=fields["name"],
                 slug=fields["slug"],
                 aliases=fields.get("aliases", ""),
+                kind=fields.get("kind", ""),
                 start_date=start,
             )
             entities.append((event, [event.name, *event.alias_list]))
             event_dates[number] = EventDates(
-                start, end, frozenset(org_ids[key[0]] for key in fields["organisations"])
+                start,
+                end,
+                frozenset(org_ids[key[0]] for key in fields["organisations"]),
+                event.kind,
             )
     return EntityMatcher(entities, event_dates)
 

@@ -107,6 +107,7 @@ def test_the_report_has_one_json_object_per_file(write_file, tmp_path, pcs):
         "needs_review": False,
         "date": "2011-11",
         "date_precision": "month",
+        "date_inferred_from": "",  # the page states its date
         "byline": "Jane Smith",
         "source": "Daily",
         "reposted_by": "",

@@ -1,11 +1,13 @@
 """Imported articles are linked to the organisations, people and events their text names."""
 
+import datetime as dt
+
 import pytest
 
 from archive.importing import service
 from archive.importing.linking import EntityMatcher
 from archive.importing.service import import_files
-from archive.models import Article, Organisation, Person
+from archive.models import Article, Event, Organisation, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -168,5 +170,32 @@ def test_a_date_without_an_organisation_taking_part_links_no_event(write_file, n
 
 def test_a_date_in_another_year_links_no_event(write_file, n30):
     text = "1 November 2012\n\nThe PCS strike on 30 November 2012 was called off.\n"
+
+    assert _links(write_file, text)[2] == set()
+
+
+def test_an_event_is_linked_by_its_weekday_and_the_words_of_its_name(write_file, n30):
+    # 30 November 2011 was a Wednesday.
+    text = "Talks\n\nTUC leaders will meet after Wednesday's mass public sector strikes.\n"
+
+    assert _links(write_file, text)[2] == {n30.slug}
+
+
+def test_another_weekday_or_kind_of_event_links_nothing(write_file, n30):
+    for words in ("Tuesday's mass public sector strikes", "Wednesday's public sector rally"):
+        text = f"Talks\n\nTUC leaders will meet after {words}.\n"
+
+        assert _links(write_file, text)[2] == set(), words
+
+
+def test_a_weekday_that_two_events_fit_links_neither(write_file, n30, tuc):
+    other = Event.objects.create(
+        name="Public sector strike",
+        slug="public-sector-strike-2012",
+        kind=Event.Kind.STRIKE,
+        start_date=dt.date(2012, 5, 9),  # a Wednesday too
+    )
+    other.organisations.set([tuc])
+    text = "Talks\n\nTUC leaders will meet after Wednesday's mass public sector strikes.\n"
 
     assert _links(write_file, text)[2] == set()

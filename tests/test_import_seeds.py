@@ -82,17 +82,48 @@ def test_importing_the_seeds_gives_five_drafts_with_the_demo_bodies_less_furnitu
         assert article.imported_by == "command line" and article.imported_at is not None
 
 
-def test_seed_dates_match_the_demo_where_the_text_states_one(demo_articles):
+def test_seed_dates_match_the_demo(demo_articles):
     import_files([SEEDS])
 
     dates = {
         a.original_filename[:3]: (a.published_date, a.date_precision) for a in Article.objects.all()
     }
-    for prefix in ("000", "001"):  # a <time datetime> and a dateline, "Sunday, 7 April 2013"
+    # 000 and 001 state theirs: a <time datetime> and a dateline, "Sunday, 7 April 2013";
+    # 002 to 004 do not, and are dated from their words.
+    for prefix in ("000", "001", "002", "003", "004"):
         (demo,) = (d for name, d in demo_articles.items() if name.startswith(prefix))
-        assert dates[prefix] == (demo["date"], demo["precision"])
-    for prefix in ("002", "003", "004"):  # no date in the text: none is invented
-        assert dates[prefix][0] is None
+        assert dates[prefix] == (demo["date"], demo["precision"]), prefix
+
+
+def test_seed_dates_not_stated_say_the_words_they_were_inferred_from(demo_articles):
+    report = import_files([SEEDS])
+
+    inferred = {Path(o.path).name[:3]: o.date_inferred_from for o in report.outcomes}
+    assert inferred["000"] == inferred["001"] == ""  # stated by the page
+    assert inferred["002"] == (
+        "“In 2005 Mark is general secretary of PCSU and SP members dominate its bureaucracy” "
+        "(a year stated in the present tense)"
+    )
+    assert inferred["003"] == (
+        "“yesterday appealed for workers to scab on the November 30 public sector pensions "
+        "strike” (written before Public-sector pensions strike, 2011-11-30)"
+    )
+    assert inferred["004"] == (
+        "“in the wake of Wednesday's mass public sector strikes” "
+        "(written after Public-sector pensions strike, 2011-11-30)"
+    )
+    for article in Article.objects.all():
+        assert article.date_inferred_from == inferred[article.original_filename[:3]]
+
+
+def test_seeds_003_and_004_are_linked_to_the_strike_they_speak_of(demo_articles):
+    import_files([SEEDS])
+
+    events = {
+        a.original_filename[:3]: {e.slug for e in a.events.all()}
+        for a in Article.objects.prefetch_related("events")
+    }
+    assert events["003"] == events["004"] == {"public-sector-pensions-strike-2011"}
 
 
 def test_seed_links_include_the_demo_links_for_pcs_tuc_and_mark_serwotka(demo_articles):

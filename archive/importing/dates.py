@@ -7,6 +7,9 @@ any other). ISO values keep the precision they are written with: ``2005`` is a y
 are searched for a dateline: a short line holding a full date ("Sunday, 7 April 2013",
 "guardian.co.uk, Friday 28 January 2011 14.26 GMT", "January 28, 2011") or a month alone
 ("November 2011"). Dates inside the article's sentences are not taken for its own.
+
+An article none of these dates may be dated from its words by `inferred` (see its section
+below): never over a stated date, and always with the words it was inferred from.
 """
 
 from __future__ import annotations
@@ -250,3 +253,260 @@ def is_dateline(text: str) -> bool:
         return False
     rest = _WEEKDAY_OR_TIME.sub(" ", rest)
     return len(re.findall(r"[^\W\d_]+[\w.'-]*", rest)) <= 2
+
+
+# -- Dates inferred from the article's own words ----------------------------------------------
+#
+# Used only for an article with no date by the rules above, and never over a date the page
+# states. Each inference keeps the words it was made from, for the import report and the
+# article's provenance, so an editor can check it. Two kinds:
+#
+# - a year stated in the present tense at the start of a sentence, "In 2005 Mark is general
+#   secretary of PCSU", is the year of writing (precision year), provided no later year is
+#   written in the past tense elsewhere in the text (a history told in the present tense, "In
+#   1993 he is elected. In 1997 he became…", is not dated by its first year);
+# - an event the article is linked to, spoken of relative to the time of writing ("yesterday
+#   … to scab on the November 30 strike", "in the wake of Wednesday's strikes", "tomorrow's
+#   march"): the article was written in a window before or after the event, and is given the
+#   month of the window's end nearest the event (the day, when the window is one day). A
+#   weekday must be the event's; windows that disagree leave the article undated.
+
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])['’”\"]?\s+|\n+")
+QUOTE_LENGTH = 200
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_POSSESSIVE = r"['’]s"
+_WORDS_BEFORE_NAME = r"(?:the\s+)?(?:[\w-]+\s+){0,4}?"
+
+# "In 2005 Mark is …": the subject is a few words with no verb of another tense and no clause
+# of its own ("In 2002 the union that is now …").
+_PRESENT_YEAR = re.compile(
+    r"^In\s+(?P<year>\d{4}),?\s+"
+    r"(?:(?!(?:that|which|who|whom|whose|when|where|while|as|if|because|after|before|since|"
+    r"was|were|had|will|would|shall|should|could|did|been)\b)[\w'’-]+\s+){1,6}?"
+    r"(?:is|are|has|have|remains|remain)\b"
+)
+_ANY_YEAR = re.compile(r"(?<![\d,.£$€])\b(?P<year>1[89]\d\d|20\d\d)\b(?![,.]?\d)")
+# A later year is about the future when its sentence says so, or when a deadline names it.
+_FUTURE_WORDS = re.compile(
+    r"\b(?:will|shall|to\s+be|going\s+to|due|planned|expected|next|forecast)\b", re.I
+)
+_DEADLINE_BEFORE = re.compile(
+    rf"\b(?:by|until|before|from)\s+(?:(?:the\s+)?(?:end|spring|summer|autumn|winter|start)"
+    rf"\s+(?:of\s+)?|{_MONTH_NAMES}\s+)?$",
+    re.I,
+)
+
+# Words tying a sentence to the time it was written.
+_DEICTIC = re.compile(
+    rf"\b(?:yesterday|today|tonight|tomorrow|last\s+night|this\s+(?:morning|afternoon|evening|"
+    rf"week)|next\s+week|last\s+week|{_WEEKDAY})\b",
+    re.I,
+)
+# "yesterday's", "Wednesday's", "next week's" just before the event's words.
+_POSSESSIVE_WHEN = re.compile(
+    rf"\b(?P<when>yesterday|today|tonight|tomorrow|next\s+week|last\s+week|this\s+week|"
+    rf"{_WEEKDAY}){_POSSESSIVE}\s+(?:[\w-]+\s+){{0,4}}?$",
+    re.I,
+)
+# Words saying the event is still to come, or is over, just before the event's words.
+_BEFORE_CUE = re.compile(
+    r"\b(?:ahead\s+of|before|on\s+the\s+eve\s+of|in\s+the\s+run-?\s*up\s+to|in\s+advance\s+of|"
+    r"to\s+(?:scab\s+on|join|support|back|break|call\s+off|avert|head\s+off|take\s+part\s+in|"
+    r"go\s+ahead\s+with|walk\s+out\s+on|vote\s+for|cross\s+picket\s+lines\s+(?:on|during))|"
+    r"(?:upcoming|forthcoming|planned|threatened|coming))\s+"
+    rf"(?:the\s+)?(?:[\w-]+{_POSSESSIVE}\s+|next\s+week{_POSSESSIVE}\s+)?(?:[\w-]+\s+){{0,4}}?$",
+    re.I,
+)
+_AFTER_CUE = re.compile(
+    r"\b(?:after|in\s+the\s+wake\s+of|following|since|in\s+the\s+aftermath\s+of)\s+"
+    rf"(?:the\s+)?(?:[\w-]+{_POSSESSIVE}\s+|last\s+week{_POSSESSIVE}\s+)?(?:[\w-]+\s+){{0,4}}?$",
+    re.I,
+)
+BEFORE, AFTER, DURING = "before", "after", "during"
+# The window of writing for each possessive, as days from the event's first (before) or last
+# (after) day: "tomorrow's strike" was written the day before it.
+_POSSESSIVE_WINDOWS = {
+    "yesterday": (AFTER, 1, 1),
+    "tomorrow": (BEFORE, -1, -1),
+    "today": (DURING, 0, 0),
+    "tonight": (DURING, 0, 0),
+    "this week": (DURING, -6, 6),
+    "next week": (BEFORE, -13, -1),
+    "last week": (AFTER, 1, 13),
+    "weekday": (None, 1, 6),  # before or after, by the cue: within the week either side
+}
+
+
+@dataclass(frozen=True)
+class EventReference:
+    """An event the article is linked to: when it was, and the words naming it in the text."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """A date inferred from the article's words, with those words and how."""
+
+    published: PublishedDate
+    quote: str  # the article's words, as written
+    how: str  # "a year stated in the present tense", "before Public-sector pensions strike…"
+
+    @property
+    def describe(self) -> str:
+        """For the report and the provenance: “the words” (how)."""
+        return f"“{self.quote}” ({self.how})"
+
+
+def inferred(text: str, events: Iterable[EventReference] = ()) -> Inferred | None:
+    """The article's date inferred from its words, or None; only for an undated article."""
+    return _from_events(text, list(events)) or _from_present_year(text)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_BREAK.split(text) if s and s.strip()]
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split()).rstrip(" ,;:")
+    if len(text) <= QUOTE_LENGTH:
+        return text
+    return text[: QUOTE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _from_present_year(text: str) -> Inferred | None:
+    sentences = _sentences(text)
+    found: dict[int, str] = {}
+    for sentence in sentences:
+        match = _PRESENT_YEAR.match(sentence)
+        if match:
+            clause = re.split(r"[;:]|,\s+(?=\d)", sentence, maxsplit=1)[0]
+            found.setdefault(int(match.group("year")), clause)
+    if len(found) != 1:  # none, or two years of writing: none is taken
+        return None
+    ((year, clause),) = found.items()
+    made = _make(str(year), None, None)
+    if made is None or _later_past_year(sentences, year):
+        return None
+    return Inferred(made, _quote(clause), "a year stated in the present tense")
+
+
+def _later_past_year(sentences: list[str], year: int) -> bool:
+    """Whether a year after `year` is written other than as the future."""
+    for sentence in sentences:
+        for match in _ANY_YEAR.finditer(sentence):
+            if int(match.group("year")) <= year:
+                continue
+            if _FUTURE_WORDS.search(sentence):
+                continue
+            if _DEADLINE_BEFORE.search(sentence[: match.start()]):
+                continue
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Window:
+    direction: str  # BEFORE, AFTER or DURING the event
+    first: dt.date
+    last: dt.date
+    quote: str
+    event: EventReference
+
+
+def _from_events(text: str, events: list[EventReference]) -> Inferred | None:
+    windows = [
+        window
+        for sentence in _sentences(text)
+        for event in events
+        for window in _windows(sentence, event)
+    ]
+    if not windows:
+        return None
+    first = max(w.first for w in windows)
+    last = min(w.last for w in windows)
+    if first > last:  # the article's words disagree: no date
+        return None
+    directions = {w.direction for w in windows}
+    if first == last:
+        date, precision = first, DAY
+    elif directions == {AFTER}:
+        date, precision = first, MONTH  # the end nearest the event
+    elif directions == {BEFORE}:
+        date, precision = last, MONTH
+    elif (first.year, first.month) == (last.year, last.month):
+        date, precision = first, MONTH
+    else:
+        return None
+    if date > dt.date.today():
+        return None
+    window = windows[0]
+    relation = {BEFORE: "before", AFTER: "after", DURING: "on the day of"}[window.direction]
+    when = window.event.start.isoformat()
+    if window.event.end != window.event.start:
+        when += f" to {window.event.end.isoformat()}"
+    how = f"written {relation} {window.event.name}, {when}"
+    return Inferred(PublishedDate(date, precision), window.quote, how)
+
+
+def _windows(sentence: str, event: EventReference) -> Iterator[_Window]:
+    """The windows of writing this sentence gives by speaking of the event."""
+    for phrase in event.phrases:
+        pattern = r"(?<!\w)" + r"[\s\-‐‑–—]+".join(map(re.escape, phrase.split())) + r"(?!\w)"
+        for match in re.finditer(pattern, sentence, re.I):
+            window = _window(sentence, match.start(), match.end(), event)
+            if window is not None:
+                yield window
+
+
+def _window(sentence: str, start: int, end: int, event: EventReference) -> _Window | None:
+    # "Wednesday's mass strikes" names the event with its possessive: that is context here.
+    leading = re.match(
+        rf"(?:{_WEEKDAY}|yesterday|today|tomorrow){_POSSESSIVE}\s+", sentence[start:end], re.I
+    )
+    if leading:
+        start += leading.end()
+    before = sentence[:start]
+    possessive = _POSSESSIVE_WHEN.search(before)
+    cue_before, cue_after = _BEFORE_CUE.search(before), _AFTER_CUE.search(before)
+    if cue_before and cue_after:
+        return None
+    cue = cue_before or cue_after
+    cue_direction = BEFORE if cue_before else AFTER if cue_after else None
+    deictic = _DEICTIC.search(sentence)
+    if possessive:
+        when = " ".join(possessive.group("when").lower().split())
+        weekday = when in _WEEKDAYS
+        direction, low, high = _POSSESSIVE_WINDOWS["weekday" if weekday else when]
+        if weekday:
+            days = {
+                (event.start + dt.timedelta(n)).weekday()
+                for n in range((event.end - event.start).days + 1)
+            }
+            if _WEEKDAYS.index(when) not in days or cue_direction is None:
+                return None  # another day than the event's, or not said whether it is past
+            direction = cue_direction
+            low, high = (-high, -low) if direction == BEFORE else (low, high)
+        elif cue_direction is not None and direction not in (cue_direction, DURING):
+            return None
+        quote_start = min(possessive.start(), cue.start()) if cue else possessive.start()
+    elif cue and deictic:
+        direction = cue_direction
+        low, high = (None, -1) if direction == BEFORE else (1, None)
+        quote_start = min(deictic.start(), cue.start())
+    else:
+        return None  # not tied to the time of writing
+    if deictic and start - QUOTE_LENGTH // 2 < deictic.start() < quote_start:
+        quote_start = deictic.start()  # "yesterday appealed … to scab on the … strike"
+    base = event.start if direction == BEFORE else event.end
+    if direction == DURING:
+        first = event.start + dt.timedelta(low) if low else event.start
+        last = event.end + dt.timedelta(high) if high else event.end
+    else:
+        first = dt.date.min if low is None else base + dt.timedelta(low)
+        last = dt.date.max if high is None else base + dt.timedelta(high)
+    return _Window(direction, first, last, _quote(sentence[quote_start:end]), event)

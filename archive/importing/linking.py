@@ -21,7 +21,10 @@ Matching is on whole words and case-aware:
 Where terms overlap the longest wins ("Left Unity" is not also "Unity").
 
 An event is also linked by a date near it in the text together with one of its organisations:
-"the November 30 strike" in an article that names a union taking part in that strike.
+"the November 30 strike" in an article that names a union taking part in that strike. Or by a
+weekday: "Wednesday's mass public sector strikes" links the one event of that kind, on that
+weekday, with an organisation the article names, whose name's words the phrase mostly repeats
+(and within a week of the article's date, when it has one); with two such events, neither.
 """
 
 from __future__ import annotations
@@ -82,6 +85,22 @@ _DATE_MENTIONS = (
 )
 # How far (in characters) an event word may be from the date.
 EVENT_WORD_WINDOW = 60
+# "Wednesday's mass public sector strikes": a weekday's event, and the kinds its word names.
+_WEEKDAY_EVENT = re.compile(
+    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)['’]s\s+"
+    r"(?P<words>(?:[\w-]+\s+){0,4}?)(?P<word>strikes?|walk-?outs?|stoppages?|rally|rallies|"
+    r"march(?:es)?|demonstrations?|demo|protests?|ballots?|meetings?|talks)\b"
+)
+_KINDS_OF_WORD = (
+    (re.compile(r"strike|walk|stoppage", re.I), {"strike", "walkout"}),
+    (re.compile(r"rall|march|demo|protest", re.I), {"march"}),
+    (re.compile(r"ballot", re.I), {"ballot"}),
+    (re.compile(r"meeting|talks", re.I), {"meeting"}),
+)
+# Words of an event's name that say nothing of which event it is.
+_NAME_STOP_WORDS = frozenset({"the", "a", "an", "of", "on", "in", "for", "and", "against", "day"})
+# A weekday's event is the week either side of the article's date.
+WEEKDAY_EVENT_DAYS = 7
 
 
 @dataclass
@@ -109,6 +128,7 @@ class EventDates:
     start: dt.date
     end: dt.date
     organisation_ids: frozenset[int]
+    kind: str = ""  # Event.Kind: a weekday's "strikes" is a strike or a walk-out
 
 
 def _fold(term: str) -> str:
@@ -204,7 +224,7 @@ class EntityMatcher:
             entities.append((org, [org.name, org.abbreviation, *org.alias_list]))
         for person in Person.objects.only("name", "aliases"):
             entities.append((person, [person.name, *person.alias_list]))
-        events = list(Event.objects.only("name", "aliases", "start_date", "end_date"))
+        events = list(Event.objects.only("name", "aliases", "kind", "start_date", "end_date"))
         for event in events:
             entities.append((event, [event.name, *event.alias_list]))
         taking_part: dict[int, set[int]] = defaultdict(set)
@@ -217,6 +237,7 @@ class EntityMatcher:
                 event.start_date,
                 event.end_date or event.start_date,
                 frozenset(taking_part[event.pk]),
+                event.kind,
             )
             for event in events
         }
@@ -244,6 +265,7 @@ class EntityMatcher:
                     continue
                 self._add(links, term.entity, found)
         self._link_events_by_date(text, links, published)
+        self._link_events_by_weekday(text, links, published)
         return links
 
     def _add(self, links: Links, entity: Entity, evidence: str) -> None:
@@ -269,6 +291,28 @@ class EntityMatcher:
                     if when.organisation_ids & organisation_ids and _on(match, when, published):
                         self._add(links, self._events[event_id], match.group())
 
+    def _link_events_by_weekday(self, text: str, links: Links, published: dt.date | None) -> None:
+        organisation_ids = {org.pk for org in links.organisations}
+        if not self._event_dates or not organisation_ids:
+            return
+        linked = {event.pk for event in links.events}
+        for match in _WEEKDAY_EVENT.finditer(text):
+            weekday = _WEEKDAYS.index(match.group("weekday").lower())
+            kinds = next(k for word, k in _KINDS_OF_WORD if word.match(match.group("word")))
+            said = set(_SPLIT_WORDS.split(match.group().lower()))
+            found = [
+                event_id
+                for event_id, when in self._event_dates.items()
+                if when.kind in kinds
+                and when.organisation_ids & organisation_ids
+                and weekday in _weekdays(when)
+                and _repeats_name(said, self._events[event_id].name)
+                and (published is None or abs((when.start - published).days) <= WEEKDAY_EVENT_DAYS)
+            ]
+            if len(found) == 1 and found[0] not in linked:
+                self._add(links, self._events[found[0]], match.group())
+                linked.add(found[0])
+
     @staticmethod
     def _bucket(links: Links, entity: Entity) -> list:
         if isinstance(entity, Organisation):
@@ -276,6 +320,26 @@ class EntityMatcher:
         if isinstance(entity, Person):
             return links.people
         return links.events
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekdays(when: EventDates) -> set[int]:
+    days = min((when.end - when.start).days + 1, 7)
+    return {(when.start + dt.timedelta(n)).weekday() for n in range(days)}
+
+
+def _repeats_name(said: set[str], name: str) -> bool:
+    """Whether the words said ("wednesday's mass public sector strikes") repeat most of the
+    words of the event's name that are not its kind ("public", "sector", "pensions")."""
+    words = {
+        word
+        for word in _SPLIT_WORDS.split(name.lower())
+        if word not in _NAME_STOP_WORDS and not _EVENT_WORDS.fullmatch(word)
+    }
+    said = said | {word.removesuffix("s") for word in said}
+    return bool(words) and 2 * len(words & said) >= len(words)
 
 
 def _on(match: re.Match, when: EventDates, published: dt.date | None) -> bool:

@@ -35,6 +35,8 @@ class FileOutcome:
     needs_review: bool = False
     date: str = ""
     date_precision: str = ""
+    # When the file states no date and one was inferred: “the words” (how), for an editor.
+    date_inferred_from: str = ""
     byline: str = ""
     source: str = ""
     reposted_by: str = ""
@@ -61,6 +63,9 @@ class FileOutcome:
         if self.outcome == Outcome.DUPLICATE:
             return f"{self.path}: duplicate: {self.reason}"
         note = f"; {self.note}" if self.note else ""
+        if self.date_inferred_from:  # for an editor to check
+            dated = f"dated {self.date} ({self.date_precision})"
+            note += f"; {dated}, inferred from {self.date_inferred_from}"
         return f"{self.path}: imported as “{self.title}” ({self.slug}){note}"
 
     def as_json(self) -> dict:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from archive import counts, editorial, history
-from archive.importing import similarity, urls
+from archive.importing import dates, similarity, urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract, without_masthead
 from archive.importing.linking import EntityMatcher, Links
@@ -31,6 +31,7 @@ COMMAND_LINE = "command line"
 SLUG_LENGTH = Article._meta.get_field("slug").max_length
 FILENAME_LENGTH = Article._meta.get_field("original_filename").max_length
 SOURCE_LENGTH = Article._meta.get_field("source").max_length
+DATE_INFERRED_LENGTH = Article._meta.get_field("date_inferred_from").max_length
 SLUG_BATCH = 10
 
 
@@ -223,6 +224,13 @@ def _save(
     source_name = publication.name if publication else extracted.source
     reposter = run.publications.find([extracted.reposted_by]) if extracted.reposted_by else None
     reposted_by = reposter.name if reposter else extracted.reposted_by
+    # The text the saved article will have (`_final_text`), read before it is written: a file
+    # that states no date may be dated by the events it is linked to.
+    text = f"{extracted.title}\n\n{texts.body_text}"
+    links = run.matcher.find(text, published.date if published else None)
+    inferred = None if published else _inferred_date(text, links)
+    if inferred is not None:
+        published = inferred.published
     with transaction.atomic():
         article = Article(
             title=extracted.title,
@@ -233,6 +241,7 @@ def _save(
             url=extracted.url,
             published_date=published.date if published else None,
             date_precision=published.precision if published else Article.Precision.DAY,
+            date_inferred_from=inferred.describe[:DATE_INFERRED_LENGTH] if inferred else "",
             original=decoded.text,
             # A message is kept as the text it came as; its body part was made into the body.
             original_format=Article.Format.TEXT if fmt == "email" else fmt,
@@ -248,9 +257,6 @@ def _save(
         )
         article.body_html = _body_shown_once(extracted)
         article.save()
-        links = run.matcher.find(
-            f"{article.title}\n\n{article.body_text}", published.date if published else None
-        )
         if publication is not None and publication not in links.organisations:
             links.organisations.append(publication)
             links.evidence[(Organisation, publication.pk)] = f"source: {named_as}"
@@ -269,6 +275,7 @@ def _save(
         needs_review=article.needs_review,
         date=published.iso if published else "",
         date_precision=published.precision if published else "",
+        date_inferred_from=article.date_inferred_from,
         byline=article.byline,
         source=article.source,
         reposted_by=article.reposted_by,
@@ -300,6 +307,26 @@ def _save(
     return outcome
 
 
+def _inferred_date(text: str, links: Links) -> dates.Inferred | None:
+    """A date for a file that states none, from its own words: a year stated in the present
+    tense, or an event it is linked to spoken of as just past or still to come."""
+    return dates.inferred(
+        text,
+        [
+            dates.EventReference(
+                event.name,
+                event.start_date,
+                event.end_date or event.start_date,
+                (
+                    *filter(None, [links.evidence.get((type(event), event.pk)), event.name]),
+                    *event.alias_list,
+                ),
+            )
+            for event in links.events
+        ],
+    )
+
+
 def _body_shown_once(extracted: Extracted) -> str:
     """The editorial rule at the door: a headline or standfirst the file repeats at the top of
     its text is shown once (the model only derives and sanitises)."""
@@ -322,16 +349,17 @@ def _final_text(extracted: Extracted) -> str:
 
 @dataclass(frozen=True)
 class _Texts:
-    """A body's fingerprint, sketch and shingles, for the near-duplicate check."""
+    """A body's text, with its fingerprint, sketch and shingles for the near-duplicate check."""
 
     fingerprint: str
     sketch: str
     shingles: frozenset[int]
+    body_text: str  # the text the article will have
 
     @classmethod
     def of(cls, body_text: str) -> _Texts:
         analysis = similarity.analyse(body_text)
-        return cls(analysis.fingerprint, analysis.sketch, analysis.shingles)
+        return cls(analysis.fingerprint, analysis.sketch, analysis.shingles, body_text)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ class Command(BaseCommand):
             type=Path,
             metavar="FILE",
             help="Write one JSON object per file to FILE (JSON Lines): path, outcome, reason, "
-            "encoding, article id and slug, title, date and precision, byline, source, URL "
+            "encoding, article id and slug, title, date and precision (and, for a date "
+            "inferred from the text, the words it was inferred from), byline, source, URL "
             "and the organisations, people and events linked.",
         )
         parser.add_argument(
