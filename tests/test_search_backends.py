@@ -53,6 +53,16 @@ def test_the_postgres_migration_made_a_generated_weighted_vector_with_a_gin_inde
     assert postgres.CONFIG in expression
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TOAST is PostgreSQL's")
+def test_an_articles_long_texts_are_stored_apart_from_its_row_on_postgresql():
+    # A broad search reads every matching row for its id: rows without their bodies are
+    # several times fewer pages to read (scripts/benchmark_reading_room.py measures it).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'archive_article'")
+        (options,) = cursor.fetchone()
+    assert "toast_tuple_target=128" in (options or [])
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector is PostgreSQL's")
 def test_the_database_keeps_the_search_vector_up_to_date(article_factory):
     article = article_factory(title="Walkout", slug="walkout", original="First text.")

@@ -218,12 +218,11 @@ def match(query: SearchQuery) -> Match:
         try:
             # Ranked, unless there are too many matches to rank (ranking reads every match).
             with engine.bounded(state.budget.remaining(), searching=True):
-                if engine.count_matches(cursor, expanded, RANK_LIMIT + 1) <= RANK_LIMIT:
+                result.ids = engine.newest_matches(cursor, expanded, MATCH_LIMIT + 1)
+                if len(result.ids) <= RANK_LIMIT:
                     rows = engine.ranked_matches(cursor, expanded)
                     result.ids = [pk for pk, _ in rows]
                     result.ranks = [rank for _, rank in rows]
-                else:
-                    result.ids = engine.newest_matches(cursor, expanded, MATCH_LIMIT + 1)
             if result.ranks is None:
                 _unranked(result)
         except SearchTimeout:
@@ -239,8 +238,8 @@ def _unranked(result: Match) -> None:
         result.complete = False
         result.note(
             f"This search matches more than {MATCH_LIMIT:,} articles, too many to read in "
-            f"time: it shows those among the {MATCH_LIMIT:,} most recently added, newest first, "
-            "without counts by facet. Add a word or choose a filter to narrow it."
+            f"time: it shows {MATCH_LIMIT:,} of them, newest first, without counts by facet. "
+            "Add a word or choose a filter to narrow it."
         )
     else:
         result.note(

@@ -36,19 +36,16 @@ class Backend:
     def clear_matches(self, cursor) -> None:
         cursor.execute(f"DELETE FROM {MATCH_TABLE}")  # noqa: S608 - our name
 
-    def count_matches(self, cursor, query: SearchQuery, limit: int) -> int:
-        """How many articles `query` matches, counting no further than `limit`."""
-        raise NotImplementedError
-
     def ranked_matches(self, cursor, query: SearchQuery) -> list[tuple[int, float]]:
         """(article id, rank) of every article `query` matches (lower rank is better), in no
         particular order: called only when there are few enough to rank."""
         raise NotImplementedError
 
     def newest_matches(self, cursor, query: SearchQuery, limit: int) -> list[int]:
-        """The ids of the articles `query` matches, at most `limit` of them: the most recently
-        added (highest ids) when there are more. In one row, not one row per match: reading a
-        hundred thousand rows through the driver costs more than the search itself."""
+        """The ids of the articles `query` matches, at most `limit` of them: when there are
+        more, the most recently added where the index reads them so cheaply, else whichever
+        it finds first. In one row, not one row per match: reading a hundred thousand rows
+        through the driver costs more than the search itself."""
         raise NotImplementedError
 
     def store_matches(self, cursor, search_id: int, ids: list[int], ranks: list[float]) -> None:

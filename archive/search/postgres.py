@@ -97,11 +97,6 @@ class PostgresBackend(Backend):
     def clear_matches(self, cursor) -> None:
         cursor.execute(f"TRUNCATE {MATCH_TABLE}")  # at once, however many rows
 
-    def count_matches(self, cursor, query, limit):
-        sql, params = _matching(query).values("id")[:limit].query.sql_with_params()
-        cursor.execute(f"SELECT count(*) FROM ({sql}) AS matches", params)  # noqa: S608
-        return cursor.fetchone()[0]
-
     def ranked_matches(self, cursor, query):
         rank = SearchRank(_vector(), tsquery(query), weights=WEIGHTS)
         rows = _matching(query).annotate(rank=-rank).values_list("id", "rank")
@@ -110,14 +105,13 @@ class PostgresBackend(Backend):
         return cursor.fetchall()
 
     def newest_matches(self, cursor, query, limit):
-        # Whichever order the index finds them in, unless there are more than `limit`; one
-        # string of ids, not a row per match, which psycopg would make a tuple each.
-        sql, params = _matching(query).values("id").query.sql_with_params()
+        # In whichever order the index finds them: ordering by id would make the planner walk
+        # the primary key testing every row's vector. One string of ids, not a row per match,
+        # which psycopg would make a tuple each.
+        sql, params = _matching(query).values("id")[:limit].query.sql_with_params()
         cursor.execute(
-            "SELECT string_agg(id::text, ',') FROM ("  # noqa: S608 - our query
-            f"SELECT matches.id FROM ({sql}) AS matches ORDER BY matches.id DESC LIMIT %s"
-            ") AS newest",
-            [*params, limit],
+            f"SELECT string_agg(matches.id::text, ',') FROM ({sql}) AS matches",  # noqa: S608
+            params,
         )
         return ids_from(cursor.fetchone()[0])
 

@@ -55,13 +55,6 @@ def match_expression(query: SearchQuery, column: str | None = None) -> str:
 class SQLiteBackend(Backend):
     vendor = "sqlite"
 
-    def count_matches(self, cursor, query, limit):
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s)",  # noqa: S608
-            [match_expression(query), limit],
-        )
-        return cursor.fetchone()[0]
-
     def ranked_matches(self, cursor, query):
         weights = ", ".join(str(w) for w in COLUMNS.values())
         cursor.execute(
