@@ -18,6 +18,10 @@ wsgi_app = "archive.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Pages are short database reads: a few synchronous workers per core.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
+# The application is loaded and warmed up once, before the workers are forked
+# (archive.serving.warm_up): a new worker's first request costs what any other does. Code
+# changes need a restart, not a HUP.
+preload_app = True
 # No request may take longer: long work (imports) runs in the task worker, not here.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
@@ -55,3 +59,10 @@ def on_starting(server) -> None:
         )
     if settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
         raise SystemExit("Refusing to start: DJANGO_SECRET_KEY is the development key.")
+
+
+def when_ready(server) -> None:
+    """Warm the loaded application up before the first worker is forked."""
+    from archive.serving import warm_up
+
+    warm_up()

@@ -8,6 +8,8 @@ gunicorn.conf.py also refuses DEBUG and the development key.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -28,3 +30,29 @@ def secret_key_is_set() -> bool:
 def refuse_to_serve_without_a_key() -> None:
     if not secret_key_is_set():
         raise ImproperlyConfigured(MISSING_KEY)
+
+
+def warm_up() -> None:
+    """Do once, before gunicorn forks its workers (gunicorn.conf.py), what every worker's
+    first request would otherwise do: import the views behind the URLs (the API's and the
+    admin's libraries among them), compile the templates, and load the count index. Measured
+    at 100,000 articles, a worker's first list page took about 500 ms without this. The
+    database connections it opened are closed, so no worker shares one."""
+    from django.db import DatabaseError, connections
+    from django.template import engines
+    from django.urls import get_resolver
+
+    from archive import counts
+
+    get_resolver().reverse_dict  # noqa: B018 - imports every view module and indexes the URLs
+    for engine in engines.all():
+        for directory in engine.dirs:  # the project's own; libraries' compile when first used
+            root = Path(directory)
+            for path in sorted(root.rglob("*.html")):
+                engine.get_template(path.relative_to(root).as_posix())
+    try:
+        counts.index()
+    except DatabaseError:
+        pass  # not migrated yet: the first request reads it
+    finally:
+        connections.close_all()

@@ -175,3 +175,28 @@ def test_an_anonymous_visitor_cannot_send_an_editors_body(client, published_arti
     response = client.post(url, {"body_html": "x" * 1_000_000})
     assert response.status_code == 413
     assert Article.objects.get().body_html == published_article.body_html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_server_warms_up_before_forking_and_leaves_no_connection_open():
+    from django.db import connection
+    from django.template import engines
+
+    from archive import counts, serving
+
+    counts._latest.clear()
+    serving.warm_up()
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        assert connection.connection is None  # a forked worker must not share it
+    index = counts._latest[connection.alias]
+    assert index.token == counts.generation()
+    loader = engines["django"].engine.template_loaders[0]
+    compiled = set(loader.get_template_cache)
+    assert {"archive/article_list.html", "archive/includes/facets.html"} <= compiled
+
+
+def test_the_gunicorn_config_warms_the_application_up_before_forking(monkeypatch):
+    monkeypatch.setenv("DJANGO_ENV_FILE", ".env")
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    assert callable(config["when_ready"])
