@@ -237,9 +237,9 @@ def _unranked(result: Match) -> None:
         del result.ids[MATCH_LIMIT:]
         result.complete = False
         result.note(
-            f"This search matches more than {MATCH_LIMIT:,} articles, too many to read in "
-            f"time: it shows {MATCH_LIMIT:,} of them, newest first, without counts by facet. "
-            "Add a word or choose a filter to narrow it."
+            f"This search matches more than {MATCH_LIMIT:,} articles, more than one search "
+            f"reads: it shows {MATCH_LIMIT:,} of them, newest first, without counts by facet. "
+            "Add a word to narrow it."
         )
     else:
         result.note(
