@@ -52,24 +52,57 @@ FACETS = ("source", "year", "month", "precision", *RELATIONS)  # the index's set
 # -- the generation --------------------------------------------------------------------------
 
 
+GENERATION_KEY = "archive:generation"  # the token's copy in a cache every server shares
+
+
 def generation() -> str:
-    """The current generation token: read from the database once per request (see
-    `request_scope`), on every call outside one."""
+    """The current generation token: read once per request (see `request_scope`), on every
+    call outside one. Where the app servers share a Redis cache, its copy of the token is
+    read (a Redis GET is a fraction of a database round trip); the database is read when the
+    copy is missing and inside a transaction, which may hold its own newer token."""
     token = getattr(_local, "token", None)
     if token is not None:
         return token
+    shared = None if connection.in_atomic_block else _shared_cache()
+    if shared is not None:
+        token = shared.get(GENERATION_KEY)
+    if token is None:
+        token = _stored_generation()
+        if shared is not None:
+            shared.add(GENERATION_KEY, token, None)  # never over a newer copy
+    if getattr(_local, "scoped", False):
+        _local.token = token
+    return token
+
+
+def _stored_generation() -> str:
     table = CacheGeneration._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - model's table
         row = cursor.fetchone()
     if row is None:
         CacheGeneration.objects.get_or_create(pk=1, defaults={"token": INITIAL_GENERATION})
-        token = INITIAL_GENERATION
-    else:
-        token = row[0]
-    if getattr(_local, "scoped", False):
-        _local.token = token
-    return token
+        return INITIAL_GENERATION
+    return row[0]
+
+
+def _shared_cache():
+    """The cache, when it is one every app server shares (Redis); None for per-process
+    memory, which another server's write could not reach."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    return cache if isinstance(cache, RedisCache) else None
+
+
+def _publish_generation() -> None:
+    """After a write commits, copy the token to the shared cache: read back from the
+    database, so that of two writes committed close together the later token wins whichever
+    copy is made last."""
+    shared = _shared_cache()
+    if shared is not None:
+        shared.set(GENERATION_KEY, _stored_generation(), None)
 
 
 class request_scope:  # noqa: N801 - used as a context manager, like a function
@@ -92,6 +125,7 @@ def invalidate(**signal_kwargs) -> None:
     if not CacheGeneration.objects.filter(pk=1).update(token=token):
         CacheGeneration.objects.update_or_create(pk=1, defaults={"token": token})
     _local.token = None
+    transaction.on_commit(_publish_generation)
 
 
 # -- the index -------------------------------------------------------------------------------

@@ -189,7 +189,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "archive.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             # Several sites (or test runs) can share one Redis server.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "readingroom"),

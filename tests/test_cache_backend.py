@@ -1,0 +1,103 @@
+"""The Redis cache the app servers share: Django's, keeping one client per connection pool."""
+
+import os
+import runpy
+
+import pytest
+from django.core.cache import caches
+
+from tests.conftest import REPO
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/8")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"No Redis server at {REDIS_TEST_URL}")
+        pytest.skip(f"No Redis server at {REDIS_TEST_URL}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "archive.cache.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": "cache-backend-tests",
+        }
+    }
+    cache = caches["default"]
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_the_redis_cache_reuses_one_client_instead_of_making_one_per_call(redis_cache):
+    redis_cache.set("page", (("Content-Type", "text/html"), b"<p>x</p>"), 60)
+    client = redis_cache._cache.get_client()
+    assert redis_cache.get("page") == (("Content-Type", "text/html"), b"<p>x</p>")
+    assert redis_cache.get_many(["page", "missing"]) == {"page": redis_cache.get("page")}
+    assert redis_cache._cache.get_client() is client
+    assert redis_cache._cache.get_client(write=True) is client  # one server: one pool
+
+
+def test_the_settings_use_it_when_a_redis_server_is_named(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", REDIS_TEST_URL)
+    monkeypatch.delenv("DJANGO_ENV_FILE", raising=False)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "k" * 50)
+    config = runpy.run_path(str(REPO / "archive" / "settings.py"))
+    assert config["CACHES"]["default"]["BACKEND"] == "archive.cache.RedisCache"
+
+
+@pytest.fixture
+def served_page(redis_cache, transactional_db, pcs):
+    from tests.conftest import make_article
+
+    make_article(title="Strike at the docks", slug="docks", organisations=[pcs])
+    return "/articles/?union=pcs"
+
+
+def test_a_page_from_the_shared_cache_asks_the_database_nothing(client, served_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(served_page)  # stored
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(served_page)
+    assert response["X-Page-Cache"] == "hit"
+    assert context.captured_queries == []  # the generation came from Redis too
+
+
+def test_a_write_reaches_every_server_through_the_shared_copy_of_the_generation(
+    client, served_page, pcs
+):
+    from archive import counts
+    from tests.conftest import make_article
+
+    client.get(served_page)
+    before = caches["default"].get(counts.GENERATION_KEY)
+    assert before == counts._stored_generation()
+    make_article(title="Second strike", slug="second", organisations=[pcs])  # commits
+    after = caches["default"].get(counts.GENERATION_KEY)
+    assert after != before
+    assert after == counts._stored_generation()
+    response = client.get(served_page)
+    assert "X-Page-Cache" not in response
+    assert "Second strike" in response.content.decode()
+
+
+def test_a_write_not_yet_committed_leaves_the_shared_copy_alone(served_page, pcs):
+    from django.db import transaction
+
+    from archive import counts
+
+    published = counts.generation()
+    with transaction.atomic():
+        pcs.name = "PCS union"
+        pcs.save()
+        inside = counts.generation()  # this transaction's own, newer token, from the database
+        assert inside != published
+        assert caches["default"].get(counts.GENERATION_KEY) == published
+    assert caches["default"].get(counts.GENERATION_KEY) == inside
