@@ -20,10 +20,9 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.urls import reverse
 from pyroaring import BitMap
 
-from archive import counts, search
+from archive import counts, links, search
 from archive.filters import (
     ENTITY_PARAMETERS,
     FACET_PARAMETERS,
@@ -48,7 +47,7 @@ def query_string(params: State) -> str:
 
 def list_url(params: State) -> str:
     """The article list's URL with these parameters, for links from other pages."""
-    return reverse("archive:article_list") + query_string(params)
+    return links.url("archive:article_list") + query_string(params)
 
 
 def toggled(state: State, name: str, value: str) -> State:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from archive import sanitize
+from archive import links, sanitize
 from archive.importing import similarity
 
 
@@ -275,7 +275,7 @@ class Organisation(Addressed):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("archive:organisation", kwargs={"slug": self.slug})
+        return links.url("archive:organisation", self.slug)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -317,7 +317,7 @@ class Person(Addressed):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("archive:person", kwargs={"slug": self.slug})
+        return links.url("archive:person", self.slug)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -422,7 +422,7 @@ class Event(Addressed):
         return f"{self.name} ({self.start_date:%Y})"
 
     def get_absolute_url(self) -> str:
-        return reverse("archive:event", kwargs={"slug": self.slug})
+        return links.url("archive:event", self.slug)
 
     def clean(self) -> None:
         _check_dates(self)
@@ -624,7 +624,7 @@ class Article(Addressed):
         self._loaded_body = self.body_html
 
     def get_absolute_url(self) -> str:
-        return reverse("archive:article", kwargs={"slug": self.slug})
+        return links.url("archive:article", self.slug)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

@@ -52,13 +52,14 @@ def test_the_settings_use_it_when_a_redis_server_is_named(monkeypatch):
 
 
 @pytest.fixture
-def served_page(redis_cache, transactional_db, pcs):
+def served_page(redis_cache, pcs):
     from tests.conftest import make_article
 
     make_article(title="Strike at the docks", slug="docks", organisations=[pcs])
     return "/articles/?union=pcs"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # writes commit
 def test_a_page_from_the_shared_cache_asks_the_database_nothing(client, served_page):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -70,6 +71,7 @@ def test_a_page_from_the_shared_cache_asks_the_database_nothing(client, served_p
     assert context.captured_queries == []  # the generation came from Redis too
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # writes commit
 def test_a_write_reaches_every_server_through_the_shared_copy_of_the_generation(
     client, served_page, pcs
 ):
@@ -88,6 +90,7 @@ def test_a_write_reaches_every_server_through_the_shared_copy_of_the_generation(
     assert "Second strike" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # writes commit
 def test_a_write_not_yet_committed_leaves_the_shared_copy_alone(served_page, pcs):
     from django.db import transaction
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from archive import links
 from archive.results import LIST_PARAMETERS
 
 register = template.Library()
@@ -25,7 +26,7 @@ def _params(query) -> str:
 def list_feed_url(context) -> str:
     """The Atom feed of the article list the request shows."""
     params = _params(context["request"].GET)
-    return reverse("archive:feed") + ("?" + params if params else "")
+    return links.url("archive:feed") + ("?" + params if params else "")
 
 
 @register.simple_tag(takes_context=True)
@@ -42,7 +43,7 @@ def list_permanent_url(context) -> str:
     """The absolute address of the result set the request shows (without its page number)."""
     request = context["request"]
     params = _params(request.GET)
-    return request.build_absolute_uri(reverse("archive:article_list")) + (
+    return request.build_absolute_uri(links.url("archive:article_list")) + (
         "?" + params if params else ""
     )
 
@@ -51,7 +52,7 @@ def list_permanent_url(context) -> str:
 def feed_of(list_url: str) -> str:
     """The feed of an article list URL: "/articles/?person=x" -> "/articles/feed/?person=x"."""
     path, _, query = list_url.partition("?")
-    return reverse("archive:feed") + ("?" + query if query else "")
+    return links.url("archive:feed") + ("?" + query if query else "")
 
 
 @register.filter
