@@ -1,4 +1,5 @@
-"""Background tasks (django-tasks): the admin's imports, run by `manage.py db_worker`.
+"""Background tasks (django-tasks): the admin's imports and the count index's rebuilds, run by
+`manage.py db_worker`.
 
 An import never runs inside a web request, so no server timeout can cut it off: the task
 imports each stored file in its own transaction (archive.importing.service.import_files),
@@ -98,3 +99,12 @@ def import_batch(batch_id: int) -> str:
     summary = ImportBatch.objects.get(pk=batch.pk).report().summary
     logger.info("Import batch %s by %s: %s", batch.pk, batch.created_by, summary)
     return summary
+
+
+@task()
+def rebuild_count_index() -> str:
+    """Rebuild the count index of a large archive for the generation current when it starts
+    (queued by the first reader to find the index behind the archive; see archive/counts.py)."""
+    from archive import counts
+
+    return counts.rebuild_current()
