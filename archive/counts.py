@@ -40,6 +40,7 @@ import json
 import logging
 import struct
 import threading
+import time
 import uuid
 from array import array
 from collections.abc import Iterable
@@ -60,6 +61,11 @@ _local = threading.local()
 _lock = threading.Lock()
 _latest: dict[str, ArticleIndex] = {}
 UNREAD = object()  # when the generation came from the shared cache, not the database
+# While a large archive's new index is being built: {database alias: (the generation, when this
+# process last found no index stored for it)}, so a request looks again at most once a second
+# instead of making one more query each.
+_awaited: dict[str, tuple[str, float]] = {}
+LOOK_AGAIN_SECONDS = 1.0
 
 RELATIONS = ("organisations", "people", "events")
 INITIAL_GENERATION = "initial"  # as migration 0005 creates it
@@ -462,17 +468,27 @@ def _index() -> ArticleIndex:
     if current is not None and current.token == token:
         return current
     with _lock:
-        current = _latest.get(connection.alias)
+        alias = connection.alias
+        current = _latest.get(alias)
         if current is not None and current.token == token:
             return current
-        stored = _load(CountIndex.objects.filter(generation=token))
-        if stored is not None:
-            _latest[connection.alias] = stored
-            return stored
+        awaited = _awaited.get(alias)
+        looked_lately = (
+            current is not None
+            and awaited is not None
+            and awaited[0] == token
+            and time.monotonic() - awaited[1] < LOOK_AGAIN_SECONDS
+        )
+        if not looked_lately:
+            stored = _load(CountIndex.objects.filter(generation=token))
+            if stored is not None:
+                _latest[alias] = stored
+                return stored
+            _awaited[alias] = (token, time.monotonic())
         previous = current or _load(CountIndex.objects.order_by("-built_at", "-pk"))
         if previous is None or previous.n < settings.ARCHIVE_COUNT_INDEX_SYNC_LIMIT:
             return _rebuild(token)
-        _latest[connection.alias] = previous
+        _latest[alias] = previous
         taken_over = _rebuild_overdue()
         if taken_over is None:
             return previous
@@ -540,6 +556,7 @@ def rebuild_current() -> str:
     if not CountIndex.objects.filter(generation=token).exists():
         _store(build(token))
     _rebuild_done()
+    _awaited.clear()  # a server running it itself (tests, the immediate backend) looks at once
     return token
 
 

@@ -8,6 +8,8 @@ import datetime as dt
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tasks import default_task_backend
 
 from archive import counts
@@ -174,3 +176,17 @@ def test_a_small_archive_is_reindexed_by_the_next_request_and_queues_nothing(
     assert "new" in _results(client.get(LIST))
     assert builds[-1] == counts.generation()
     assert _queued() == []
+
+
+def test_a_request_while_the_rebuild_is_pending_makes_no_more_queries_than_before_the_write(
+    client, large, pcs, settings
+):
+    settings.ARCHIVE_PAGE_CACHE = False
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as before:
+        client.get(LIST)
+    _write(pcs)
+    client.get(LIST)  # finds no index for the write, asks for the rebuild
+    with CaptureQueriesContext(connection) as pending:
+        client.get(LIST)
+    assert len(pending) == len(before)
