@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks import default_task_backend
@@ -190,3 +191,26 @@ def test_a_request_while_the_rebuild_is_pending_makes_no_more_queries_than_befor
     with CaptureQueriesContext(connection) as pending:
         client.get(LIST)
     assert len(pending) == len(before)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes connections
+def test_the_db_worker_runs_the_rebuild_a_reader_asked_for(client, settings, pcs):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    settings.ARCHIVE_COUNT_INDEX_SYNC_LIMIT = 1
+    settings.ARCHIVE_PAGE_CACHE = False
+    for i in range(2):
+        make_article(
+            title=f"Old {i}", slug=f"old-{i}", published_date=dt.date(2000 + i, 1, 1),
+            organisations=[pcs],
+        )  # fmt: skip
+    counts._latest.clear()
+    client.get(LIST)
+    _write(pcs)
+    assert "new" not in _results(client.get(LIST))
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert "new" in _results(client.get(LIST))
+    assert CacheGeneration.objects.get().rebuild_requested_at is None
