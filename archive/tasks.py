@@ -1,5 +1,4 @@
-"""Background tasks (django-tasks): the admin's imports and the count index's rebuilds, run by
-`manage.py db_worker`.
+"""Background tasks (django-tasks): the admin's imports, run by `manage.py db_worker`.
 
 An import never runs inside a web request, so no server timeout can cut it off: the task
 imports each stored file in its own transaction (archive.importing.service.import_files),
@@ -101,6 +100,7 @@ def import_batch(batch_id: int) -> str:
     return summary
 
 
+# The count index's rebuilds for a large archive run here too (archive/counts.py).
 @task()
 def rebuild_count_index() -> str:
     """Rebuild the count index of a large archive for the generation current when it starts
