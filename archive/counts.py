@@ -91,7 +91,7 @@ def generation() -> str:
     if shared is not None:
         token = shared.get(GENERATION_KEY)
     if token is None:
-        token, _local.rebuild_requested_at = _stored_generation()
+        token, _local.rebuild_requested_at = _stored_generation_row()
         if shared is not None:
             shared.add(GENERATION_KEY, token, None)  # never over a newer copy
     else:
@@ -101,7 +101,11 @@ def generation() -> str:
     return token
 
 
-def _stored_generation() -> tuple[str, dt.datetime | None]:
+def _stored_generation() -> str:
+    return _stored_generation_row()[0]
+
+
+def _stored_generation_row() -> tuple[str, dt.datetime | None]:
     """The token in the database, and when a rebuild of the index was asked for (no query of
     its own for index())."""
     table = CacheGeneration._meta.db_table
@@ -132,7 +136,7 @@ def _publish_generation() -> None:
     copy is made last."""
     shared = _shared_cache()
     if shared is not None:
-        shared.set(GENERATION_KEY, _stored_generation()[0], None)
+        shared.set(GENERATION_KEY, _stored_generation(), None)
 
 
 def _aware(value) -> dt.datetime | None:
