@@ -14,8 +14,22 @@ Two things make the public pages cheap at any archive size:
   costs what the first does. The index is stored in the database (`CountIndex`), so a restarted
   server loads it in milliseconds instead of rebuilding it.
 
-After a write the first request rebuilds the index: a few queries over the articles and their
-link tables (about half a second at 100,000 articles).
+After a write the index is rebuilt: a few queries over the articles and their link tables
+(about half a second at 100,000 articles, seconds at a million). Who rebuilds it depends on the
+size of the archive (`index()`):
+
+- a small one (fewer articles than ARCHIVE_COUNT_INDEX_SYNC_LIMIT, rebuilt in well under 100
+  ms) is rebuilt by the first request that needs it: counts are exact after every write;
+- a large one is rebuilt by the worker (the task `rebuild_count_index`, run by `manage.py
+  db_worker`), and until then readers are served from the newest index there is, stale by
+  seconds: every count on a page still comes from that one index, and the page is cached under
+  that index's token, not the new generation's (page_cache), so it is never served once the new
+  index is there. One rebuild is asked for at a time, by whichever server first sees the new
+  generation (`CacheGeneration.rebuild_requested_at`, claimed by a conditional UPDATE); it
+  builds whatever generation is current when it starts, so an import's burst of writes makes
+  one rebuild after another, not one per write. If the rebuild asked for has not happened
+  within ARCHIVE_COUNT_INDEX_STALE_SECONDS (no worker running, or it failed), one request
+  rebuilds it itself.
 """
 
 from __future__ import annotations
@@ -26,13 +40,17 @@ import json
 import logging
 import struct
 import threading
+import time
 import uuid
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from pyroaring import BitMap
 
 from archive.models import Article, CacheGeneration, CountIndex, Event, Organisation, Person
@@ -42,6 +60,12 @@ logger = logging.getLogger(__name__)
 _local = threading.local()
 _lock = threading.Lock()
 _latest: dict[str, ArticleIndex] = {}
+UNREAD = object()  # when the generation came from the shared cache, not the database
+# While a large archive's new index is being built: {database alias: (the generation, when this
+# process last found no index stored for it)}, so a request looks again at most once a second
+# instead of making one more query each.
+_awaited: dict[str, tuple[str, float]] = {}
+LOOK_AGAIN_SECONDS = 1.0
 
 RELATIONS = ("organisations", "people", "events")
 INITIAL_GENERATION = "initial"  # as migration 0005 creates it
@@ -67,23 +91,33 @@ def generation() -> str:
     if shared is not None:
         token = shared.get(GENERATION_KEY)
     if token is None:
-        token = _stored_generation()
+        token, _local.rebuild_requested_at = _stored_generation_row()
         if shared is not None:
             shared.add(GENERATION_KEY, token, None)  # never over a newer copy
+    else:
+        _local.rebuild_requested_at = UNREAD  # read by index() only if it needs it
     if getattr(_local, "scoped", False):
         _local.token = token
     return token
 
 
 def _stored_generation() -> str:
+    return _stored_generation_row()[0]
+
+
+def _stored_generation_row() -> tuple[str, dt.datetime | None]:
+    """The token in the database, and when a rebuild of the index was asked for (no query of
+    its own for index())."""
     table = CacheGeneration._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - model's table
+        cursor.execute(
+            f"SELECT token, rebuild_requested_at FROM {table} WHERE id = 1"  # noqa: S608
+        )
         row = cursor.fetchone()
     if row is None:
         CacheGeneration.objects.get_or_create(pk=1, defaults={"token": INITIAL_GENERATION})
-        return INITIAL_GENERATION
-    return row[0]
+        return INITIAL_GENERATION, None
+    return row[0], _aware(row[1])
 
 
 def _shared_cache():
@@ -105,15 +139,24 @@ def _publish_generation() -> None:
         shared.set(GENERATION_KEY, _stored_generation(), None)
 
 
+def _aware(value) -> dt.datetime | None:
+    """A datetime read by a raw query: SQLite gives text or a naive datetime, in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
 class request_scope:  # noqa: N801 - used as a context manager, like a function
-    """Read the generation at most once while handling one request."""
+    """Read the generation at most once while handling one request, and count with one index."""
 
     def __enter__(self):
-        _local.scoped, _local.token = True, None
+        _local.scoped, _local.token, _local.index = True, None, None
         return self
 
     def __exit__(self, *exc) -> None:
-        _local.scoped, _local.token = False, None
+        _local.scoped, _local.token, _local.index = False, None, None
 
 
 def invalidate(**signal_kwargs) -> None:
@@ -124,7 +167,7 @@ def invalidate(**signal_kwargs) -> None:
     token = uuid.uuid4().hex
     if not CacheGeneration.objects.filter(pk=1).update(token=token):
         CacheGeneration.objects.update_or_create(pk=1, defaults={"token": token})
-    _local.token = None
+    _local.token = _local.index = None
     transaction.on_commit(_publish_generation)
 
 
@@ -410,25 +453,115 @@ def _bitmap(positions: list[int]) -> BitMap:
 
 
 def index() -> ArticleIndex:
-    """The index of the current generation: this process's copy, else the stored one, else a
-    new one (built, then stored for the other app servers)."""
+    """The index to count with: the same one for the whole of a request (`request_scope`)."""
+    pinned = getattr(_local, "index", None)
+    if pinned is not None:
+        return pinned
+    chosen = _index()
+    if getattr(_local, "scoped", False):
+        _local.index = chosen
+    return chosen
+
+
+def _index() -> ArticleIndex:
+    """The index of the current generation: this process's copy, else the stored one. Else, for
+    a small archive, a new one (built, then stored for the other app servers); for a large one,
+    the newest there is, while the worker builds the new one (see the module's docstring)."""
     token = generation()
     current = _latest.get(connection.alias)
     if current is not None and current.token == token:
         return current
     with _lock:
-        current = _latest.get(connection.alias)
+        alias = connection.alias
+        current = _latest.get(alias)
         if current is not None and current.token == token:
             return current
-        stored = CountIndex.objects.filter(generation=token).values_list("data", flat=True)
-        blob = next(iter(stored), None)
-        if blob is not None:
-            current = ArticleIndex.loads(bytes(blob))
-        else:
-            current = build(token)
-            _store(current)
-        _latest[connection.alias] = current
-        return current
+        awaited = _awaited.get(alias)
+        looked_lately = (
+            current is not None
+            and awaited is not None
+            and awaited[0] == token
+            and time.monotonic() - awaited[1] < LOOK_AGAIN_SECONDS
+        )
+        if not looked_lately:
+            stored = _load(CountIndex.objects.filter(generation=token))
+            if stored is not None:
+                _latest[alias] = stored
+                return stored
+            _awaited[alias] = (token, time.monotonic())
+        previous = current or _load(CountIndex.objects.order_by("-built_at", "-pk"))
+        if previous is None or previous.n < settings.ARCHIVE_COUNT_INDEX_SYNC_LIMIT:
+            return _rebuild(token)
+        _latest[alias] = previous
+        taken_over = _rebuild_overdue()
+        if taken_over is None:
+            return previous
+        logger.warning("Count index: not rebuilt within the time allowed; rebuilding it now")
+        built = _rebuild(token)
+        _rebuild_done(taken_over)
+        return built
+
+
+def _load(rows) -> ArticleIndex | None:
+    blob = next(iter(rows.values_list("data", flat=True)[:1]), None)
+    return ArticleIndex.loads(bytes(blob)) if blob is not None else None
+
+
+def _rebuild(token: str) -> ArticleIndex:
+    built = build(token)
+    _store(built)
+    _latest[connection.alias] = built
+    return built
+
+
+def _rebuild_overdue() -> dt.datetime | None:
+    """Ask for one rebuild in the background if none is asked for yet (on any server). When the
+    one asked for is overdue, take it over: return the time it is now marked with."""
+    requested = getattr(_local, "rebuild_requested_at", UNREAD)
+    now = timezone.now()
+    rows = CacheGeneration.objects.filter(pk=1)
+    if requested is UNREAD:
+        requested = rows.values_list("rebuild_requested_at", flat=True).first()
+    if requested is None:
+        if rows.filter(rebuild_requested_at__isnull=True).update(rebuild_requested_at=now):
+            _local.rebuild_requested_at = now
+            _enqueue_rebuild()
+        return None
+    if now - requested < dt.timedelta(seconds=settings.ARCHIVE_COUNT_INDEX_STALE_SECONDS):
+        return None
+    # Overdue: the one request that moves the time on rebuilds; the others keep serving.
+    if rows.filter(rebuild_requested_at=requested).update(rebuild_requested_at=now):
+        return now
+    return None
+
+
+def _rebuild_done(requested: dt.datetime | None = None) -> None:
+    """Let the next rebuild be asked for (unless another was asked for since `requested`)."""
+    rows = CacheGeneration.objects.filter(pk=1)
+    if requested is not None:
+        rows = rows.filter(rebuild_requested_at=requested)
+    rows.update(rebuild_requested_at=None)
+
+
+def _enqueue_rebuild() -> None:
+    from archive.tasks import rebuild_count_index
+
+    try:
+        rebuild_count_index.enqueue()
+    except Exception:  # noqa: BLE001 - the reader is served; the overdue rebuild is the net
+        logger.exception("Count index: could not queue its rebuild")
+
+
+def rebuild_current() -> str:
+    """Build and store the index of the generation current now, unless it is stored already;
+    then let the next rebuild be asked for. The worker's task (tasks.rebuild_count_index)."""
+    _local.token = None
+    token = generation()  # read first: writes during the build make a later generation
+    if not CountIndex.objects.filter(generation=token).exists():
+        _store(build(token))
+    _rebuild_done()
+    _awaited.clear()  # a server running it itself (tests, the immediate backend) looks at once
+    return token
 
 
 def _store(built: ArticleIndex) -> None:

@@ -808,6 +808,9 @@ class CacheGeneration(models.Model):
     are never served after it, on any server."""
 
     token = models.CharField(max_length=32)
+    # When a reader asked for the index to be rebuilt in the background (a large archive only;
+    # `counts.index`), cleared when it is built: one rebuild queued at a time, on all servers.
+    rebuild_requested_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.token

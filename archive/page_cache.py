@@ -1,10 +1,13 @@
 """Whole public pages cached for anonymous readers.
 
 A page is stored under its normalised URL (parameters in a fixed order, empty ones dropped) and
-the archive's generation (counts.generation), read from the database once per request: any write
-anywhere (counts.invalidate) makes every server miss and render afresh, so a reader never sees a
-page older than the last committed change. The cache is Django's default cache: local memory
-per process unless REDIS_URL names a Redis server shared by every app server.
+the token of the count index the request counts with (counts.index): the archive's generation,
+read from the database once per request, so any write anywhere (counts.invalidate) makes every
+server miss and render afresh, and a reader never sees a page older than the last committed
+change. (A large archive is the exception, for the seconds its new index takes to build in the
+background: pages are served and stored under the previous index's token until it is there.)
+The cache is Django's default cache: local memory per process unless REDIS_URL names a Redis
+server shared by every app server.
 
 Requests with a session cookie (editors, who may see drafts) are never served from it, and only
 complete 200 responses that set no cookie are stored. ARCHIVE_PAGE_CACHE=0 turns it off.
@@ -38,8 +41,11 @@ def normalised_url(request: HttpRequest) -> str:
 
 
 def _key(request: HttpRequest) -> str:
+    """The URL's key under the token of the index the page counts with: the generation's, or
+    while a large archive's index is being rebuilt, the previous index's (counts.index), so a
+    page rendered from it is never served once the new index is there."""
     digest = hashlib.sha256(normalised_url(request).encode()).hexdigest()
-    return f"page:{counts.generation()}:{digest}"
+    return f"page:{counts.index().token}:{digest}"
 
 
 def _readers_request(request: HttpRequest) -> bool:

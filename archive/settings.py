@@ -205,6 +205,13 @@ else:
 # Whole public pages for anonymous readers, renewed by any write (archive/page_cache.py).
 ARCHIVE_PAGE_CACHE = env_bool("ARCHIVE_PAGE_CACHE", True)
 ARCHIVE_PAGE_CACHE_SECONDS = env_int("ARCHIVE_PAGE_CACHE_SECONDS", 600)
+# The count index (archive/counts.py) after a write: an archive of fewer published articles
+# than this is reindexed by the next request (well under 100 ms); a larger one is reindexed by
+# the worker (`manage.py db_worker`) while readers are served from the previous index, unless
+# the rebuild asked for has not happened within ARCHIVE_COUNT_INDEX_STALE_SECONDS (no worker):
+# then the next request rebuilds it.
+ARCHIVE_COUNT_INDEX_SYNC_LIMIT = env_int("ARCHIVE_COUNT_INDEX_SYNC_LIMIT", 20_000)
+ARCHIVE_COUNT_INDEX_STALE_SECONDS = env_int("ARCHIVE_COUNT_INDEX_STALE_SECONDS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
