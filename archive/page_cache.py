@@ -1,11 +1,11 @@
 """Whole public pages cached for anonymous readers.
 
 A page is stored under its normalised URL (parameters in a fixed order, empty ones dropped) and
-the token of the count index the request counts with (counts.index): the archive's generation,
-read from the database once per request, so any write anywhere (counts.invalidate) makes every
-server miss and render afresh, and a reader never sees a page older than the last committed
-change. (A large archive is the exception, for the seconds its new index takes to build in the
-background: pages are served and stored under the previous index's token until it is there.)
+the archive's generation (counts.generation), read once per request, so any write anywhere
+(counts.invalidate) makes every server miss and render afresh, and a reader never sees a page
+older than the last committed change. (For the seconds a large archive's new count index takes
+to build in the background, its pages count with the previous index, and are stored under that
+index's token too, so that none is served once the new index is there.)
 The cache is Django's default cache: local memory per process unless REDIS_URL names a Redis
 server shared by every app server.
 
@@ -41,11 +41,14 @@ def normalised_url(request: HttpRequest) -> str:
 
 
 def _key(request: HttpRequest) -> str:
-    """The URL's key under the token of the index the page counts with: the generation's, or
-    while a large archive's index is being rebuilt, the previous index's (counts.index), so a
-    page rendered from it is never served once the new index is there."""
+    """The URL's key under the generation and the token of the index the page counts with:
+    the same token but while a large archive's index is being rebuilt, when the previous
+    index's counts are used (counts.index). Any write renews every page at once (an article
+    withdrawn is gone from its page and from every list page's rows), and a page counted with
+    the previous index is not served once the new index is there."""
     digest = hashlib.sha256(normalised_url(request).encode()).hexdigest()
-    return f"page:{counts.index().token}:{digest}"
+    token, counted = counts.generation(), counts.index().token
+    return f"page:{token}:{digest}" if counted == token else f"page:{token}:{counted}:{digest}"
 
 
 def _readers_request(request: HttpRequest) -> bool:

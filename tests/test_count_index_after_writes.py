@@ -214,3 +214,17 @@ def test_the_db_worker_runs_the_rebuild_a_reader_asked_for(client, settings, pcs
 
     assert "new" in _results(client.get(LIST))
     assert CacheGeneration.objects.get().rebuild_requested_at is None
+
+
+def test_an_article_withdrawn_while_the_rebuild_is_pending_is_gone_from_its_page_at_once(
+    client, large, pcs
+):
+    from archive.models import Article
+
+    assert client.get("/articles/old-0/").status_code == 200
+    assert "X-Page-Cache" in client.get("/articles/old-0/")  # stored
+    article = Article.objects.get(slug="old-0")
+    article.status = Article.Status.DRAFT  # withdrawn: counts lag until the rebuild, pages not
+    article.save()
+    assert client.get("/articles/old-0/").status_code == 410
+    assert "old-0" not in _results(client.get(LIST))
