@@ -36,7 +36,7 @@ def cache_backend(request, settings):
             pytest.skip(f"No Redis server at {REDIS_TEST_URL}")
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "archive.cache.RedisCache",
                 "LOCATION": REDIS_TEST_URL,
                 "KEY_PREFIX": "issue8-tests",
             }
