@@ -23,10 +23,13 @@ from dataclasses import dataclass
 
 import reversion
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.core import serializers
+from django.db import models, router
+from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 # Never taken from history by a restore: the original as received and its provenance, the
 # row's own bookkeeping, and fields the model derives when it saves.
@@ -119,10 +122,64 @@ def account(username: str):
 
 def record(objects: Iterable[models.Model], comment: str, user=None) -> None:
     """Record the objects as they are now, as one revision (for writes outside the admin),
-    within the caller's transaction: a rolled-back write leaves no record of itself."""
-    with revision(user, comment, atomic=False):
-        for obj in objects:
-            reversion.add_to_revision(obj)
+    within the caller's transaction: a rolled-back write leaves no record of itself.
+
+    Outside any revision (the importer, one file at a time) the revision and its versions are
+    written directly, as django-reversion would write them, without its existence check (the
+    caller has just saved them) and, for links the caller has prefetched (the importer's
+    freshly written ones), without reading them back: two inserts a file instead of six
+    statements. Inside a revision the objects join it, as reversion does.
+    """
+    objects = [obj for obj in objects if obj.pk is not None]
+    if reversion.is_active():
+        with revision(user, comment, atomic=False):
+            for obj in objects:
+                reversion.add_to_revision(obj)
+        return
+    if not objects:
+        return
+    from reversion.revisions import _get_content_type, _get_options
+
+    using = router.db_for_write(Revision)
+    versions = []
+    for obj in objects:
+        options = _get_options(type(obj))
+        versions.append(
+            Version(
+                content_type=_get_content_type(type(obj), using),
+                object_id=force_str(getattr(obj, options.object_id_field)),
+                db=router.db_for_write(type(obj), instance=obj),
+                format=options.format,
+                serialized_data=serializers.serialize(
+                    options.format,
+                    (obj,),
+                    fields=options.fields,
+                    use_natural_foreign_keys=options.use_natural_foreign_keys,
+                ),
+                object_repr=force_str(obj),
+            )
+        )
+    real_user = (
+        user if user is not None and not isinstance(user, AnonymousUser) and user.pk else None
+    )
+    saved = Revision.objects.using(using).create(
+        date_created=timezone.now(), user=real_user, comment=comment
+    )
+    for version in versions:
+        version.revision = saved
+    Version.objects.using(using).bulk_create(versions)
+
+
+def prefetched_links(obj: models.Model, **related: list[models.Model]) -> None:
+    """Tell `obj` which objects its many-to-many fields hold, as prefetch_related would, so
+    recording it (`record`) reads none of them back: for a writer that has just written
+    exactly these links (the importer)."""
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, items in related.items():
+        queryset = getattr(obj, name).all()
+        queryset._result_cache = list(items)
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 @dataclass

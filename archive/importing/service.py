@@ -542,6 +542,10 @@ def _link_entities(article: Article, links: Links) -> None:
             through.objects.bulk_create(
                 through(article=article, **{target: entity}) for entity in entities
             )
+    # Its history records these links without reading them back.
+    history.prefetched_links(
+        article, organisations=links.organisations, people=links.people, events=links.events
+    )
     counts.invalidate()  # in this file's transaction: readers see the new counts when it commits
 
 
