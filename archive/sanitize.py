@@ -129,7 +129,100 @@ def sanitize(source: str, fmt: str = "html", *, max_bytes: int | None = None) ->
             builder.add_text(paragraph)
             builder.end_paragraph()
     body_html = _clean_with_bleach(builder.finish())
+    _issue(body_html)
     return Sanitized(title=builder.title or "", body_html=body_html)
+
+
+# --- Knowing clean output again --------------------------------------------------------------
+#
+# Cleaning is a fixed point: the sanitiser's output comes back unchanged when cleaned again,
+# and so does any run of its top-level blocks (the builder rebuilds each top-level block on its
+# own and drops white space between them). So a body that is a recent output of `sanitize`, or
+# some of its top-level blocks in order (a writer that left out a headline, a byline or page
+# furniture), need not be parsed again to be known clean: `known_clean` gives what cleaning it
+# would give, by comparing it with the outputs this process issued, never by trusting it.
+
+ISSUED_KEPT = 16  # the last outputs remembered (an import makes one to three a file)
+_issued: dict[str, tuple[str, ...]] = {}  # output -> its top-level blocks, oldest first
+_issued_lock = threading.Lock()
+_TAG_EVENT = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
+_VOID = frozenset({"br"})
+
+
+def _issue(body_html: str) -> None:
+    blocks = _top_level_blocks(body_html)
+    if blocks is None:
+        return
+    with _issued_lock:
+        _issued.pop(body_html, None)
+        _issued[body_html] = blocks
+        while len(_issued) > ISSUED_KEPT:
+            del _issued[next(iter(_issued))]
+
+
+def _top_level_blocks(body_html: str) -> tuple[str, ...] | None:
+    """The top-level elements of the sanitiser's output (joined by line breaks), or None if
+    it is not laid out so (it always is; None only means it is never recognised)."""
+    blocks: list[str] = []
+    depth = 0
+    start = 0
+    for match in _TAG_EVENT.finditer(body_html):
+        closing, tag = match.group(1), match.group(2)
+        if tag in _VOID:
+            continue
+        if not closing:
+            if depth == 0:
+                if body_html[start : match.start()] not in ("", "\n"):
+                    return None
+                start = match.start()
+            depth += 1
+        else:
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                blocks.append(body_html[start : match.end()])
+                start = match.end()
+    if depth or body_html[start:] or "\n".join(blocks) != body_html:
+        return None
+    return tuple(blocks)
+
+
+def known_clean(body_html: str) -> str | None:
+    """What `sanitize(body_html).body_html` would be, when that is known without parsing it:
+    the body is a recent output of the sanitiser, or a run of its top-level blocks in order
+    with only white space between them. None otherwise (then clean it)."""
+    if not body_html.strip():
+        return None
+    with _issued_lock:
+        if body_html in _issued:
+            return body_html
+        candidates = list(reversed(_issued.values()))
+    for blocks in candidates:
+        kept = _blocks_of(body_html, blocks)
+        if kept:
+            return "\n".join(kept)
+    return None
+
+
+def _blocks_of(body_html: str, blocks: tuple[str, ...]) -> list[str] | None:
+    """The blocks (of one output, in order) that make up the body with white space between,
+    or None when the body holds anything else."""
+    kept: list[str] = []
+    position = _skip_space(body_html, 0)
+    for block in blocks:
+        if position == len(body_html):
+            break
+        if body_html.startswith(block, position):
+            kept.append(block)
+            position = _skip_space(body_html, position + len(block))
+    return kept if position == len(body_html) else None
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\n\r\f":
+        position += 1
+    return position
 
 
 def html_to_text(body_html: str) -> str:
