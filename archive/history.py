@@ -17,6 +17,7 @@ The record itself is not editable by anyone through the site: no admin page writ
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import reversion
 from django.contrib.auth.models import AnonymousUser
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -126,8 +128,8 @@ def record(objects: Iterable[models.Model], comment: str, user=None) -> None:
 
     Outside any revision (the importer, one file at a time) the revision and its versions are
     written directly, as django-reversion would write them, without its existence check (the
-    caller has just saved them) and, for links the caller has prefetched (the importer's
-    freshly written ones), without reading them back: two inserts a file instead of six
+    caller has just saved them) and, for links the caller has named (`known_links`: the
+    importer's freshly written ones), without reading them back: two inserts a file instead of six
     statements. Inside a revision the objects join it, as reversion does.
     """
     objects = [obj for obj in objects if obj.pk is not None]
@@ -150,12 +152,7 @@ def record(objects: Iterable[models.Model], comment: str, user=None) -> None:
                 object_id=force_str(getattr(obj, options.object_id_field)),
                 db=router.db_for_write(type(obj), instance=obj),
                 format=options.format,
-                serialized_data=serializers.serialize(
-                    options.format,
-                    (obj,),
-                    fields=options.fields,
-                    use_natural_foreign_keys=options.use_natural_foreign_keys,
-                ),
+                serialized_data=_serialised(obj, options),
                 object_repr=force_str(obj),
             )
         )
@@ -170,16 +167,37 @@ def record(objects: Iterable[models.Model], comment: str, user=None) -> None:
     Version.objects.using(using).bulk_create(versions)
 
 
-def prefetched_links(obj: models.Model, **related: list[models.Model]) -> None:
-    """Tell `obj` which objects its many-to-many fields hold, as prefetch_related would, so
-    recording it (`record`) reads none of them back: for a writer that has just written
-    exactly these links (the importer)."""
-    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, items in related.items():
-        queryset = getattr(obj, name).all()
-        queryset._result_cache = list(items)
-        queryset._prefetch_done = True
-        cache[name] = queryset
+def known_links(obj: models.Model, **related: Iterable[models.Model]) -> None:
+    """Tell `record` which objects `obj`'s many-to-many fields hold, so that it reads none of
+    them back: for a writer that has just written exactly these links (the importer). Used
+    by the next `record` of `obj` only."""
+    obj.__dict__["_links_for_history"] = {
+        name: sorted(item.pk for item in items) for name, items in related.items()
+    }
+
+
+def _serialised(obj: models.Model, options) -> str:
+    """The object as django-reversion serialises it; its links from `known_links` if given."""
+    known = obj.__dict__.pop("_links_for_history", None)
+    many = [field.name for field in obj._meta.many_to_many if field.name in options.fields]
+    if (
+        known is None
+        or options.format != "json"
+        or options.use_natural_foreign_keys
+        or any(name not in known for name in many)
+    ):
+        return serializers.serialize(
+            options.format,
+            (obj,),
+            fields=options.fields,
+            use_natural_foreign_keys=options.use_natural_foreign_keys,
+        )
+    local = [name for name in options.fields if name not in many]
+    (data,) = serializers.serialize("python", (obj,), fields=local)
+    for name in many:  # last, in the model's order, as the serialiser puts them
+        data["fields"][name] = list(known[name])
+    # As django's JSON serialiser writes a list of one object.
+    return f"[{json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)}]"
 
 
 @dataclass
