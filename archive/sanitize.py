@@ -25,6 +25,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import bleach
@@ -142,7 +143,7 @@ def sanitize(source: str, fmt: str = "html", *, max_bytes: int | None = None) ->
 # furniture), need not be parsed again to be known clean: `known_clean` gives what cleaning it
 # would give, by comparing it with the outputs this process issued, never by trusting it.
 
-ISSUED_KEPT = 16  # the last outputs remembered (an import makes one to three a file)
+ISSUED_KEPT = 8  # the last outputs remembered (an import makes one to three a file)
 _issued: dict[str, tuple[str, ...]] = {}  # output -> its top-level blocks, oldest first
 _issued_lock = threading.Lock()
 _TAG_EVENT = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
@@ -225,6 +226,7 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
+@lru_cache(maxsize=8)  # the importer and Article.prepare read the same body's text in turn
 def html_to_text(body_html: str) -> str:
     """Plain text of clean body HTML, for full-text search and word counts.
 
