@@ -144,8 +144,9 @@ def sanitize(source: str, fmt: str = "html", *, max_bytes: int | None = None) ->
 # would give, by comparing it with the outputs this process issued, never by trusting it.
 
 ISSUED_KEPT = 8  # the last outputs remembered (an import makes one to three a file)
-_issued: dict[str, tuple[str, ...]] = {}  # output -> its top-level blocks, oldest first
-_issued_lock = threading.Lock()
+# Each thread's own outputs (a writer cleans and saves in one thread): no lock to share, none
+# for a forked child (archive.import_budget) to inherit held.
+_issued_here = threading.local()
 _TAG_EVENT = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
 _VOID = frozenset({"br"})
 
@@ -154,11 +155,19 @@ def _issue(body_html: str) -> None:
     blocks = _top_level_blocks(body_html)
     if blocks is None:
         return
-    with _issued_lock:
-        _issued.pop(body_html, None)
-        _issued[body_html] = blocks
-        while len(_issued) > ISSUED_KEPT:
-            del _issued[next(iter(_issued))]
+    issued = _issued()
+    issued.pop(body_html, None)
+    issued[body_html] = blocks
+    while len(issued) > ISSUED_KEPT:
+        del issued[next(iter(issued))]
+
+
+def _issued() -> dict[str, tuple[str, ...]]:
+    """This thread's recent outputs, oldest first, each with its top-level blocks."""
+    issued = getattr(_issued_here, "outputs", None)
+    if issued is None:
+        issued = _issued_here.outputs = {}
+    return issued
 
 
 def _top_level_blocks(body_html: str) -> tuple[str, ...] | None:
@@ -195,11 +204,10 @@ def known_clean(body_html: str) -> str | None:
     with only white space between them. None otherwise (then clean it)."""
     if not body_html.strip():
         return None
-    with _issued_lock:
-        if body_html in _issued:
-            return body_html
-        candidates = list(reversed(_issued.values()))
-    for blocks in candidates:
+    issued = _issued()
+    if body_html in issued:
+        return body_html
+    for blocks in reversed(issued.values()):
         kept = _blocks_of(body_html, blocks)
         if kept:
             return "\n".join(kept)
