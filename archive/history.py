@@ -129,19 +129,22 @@ def record(objects: Iterable[models.Model], comment: str, user=None) -> None:
     Outside any revision (the importer, one file at a time) the revision and its versions are
     written directly, as django-reversion would write them, without its existence check (the
     caller has just saved them) and, for links the caller has named (`known_links`: the
-    importer's freshly written ones), without reading them back: two inserts a file instead of six
-    statements. Inside a revision the objects join it, as reversion does.
+    importer's freshly written ones), without reading them back: two inserts a file instead of
+    six statements. Inside a revision the objects join it, as reversion does.
     """
+    from reversion.revisions import _get_content_type, _get_options
+
     objects = [obj for obj in objects if obj.pk is not None]
-    if reversion.is_active():
+    if reversion.is_active() or any(
+        _get_options(type(obj)).follow or _get_options(type(obj)).ignore_duplicates
+        for obj in objects
+    ):  # joining a revision, following relations, skipping duplicates: reversion's own way
         with revision(user, comment, atomic=False):
             for obj in objects:
                 reversion.add_to_revision(obj)
         return
     if not objects:
         return
-    from reversion.revisions import _get_content_type, _get_options
-
     using = router.db_for_write(Revision)
     versions = []
     for obj in objects:
