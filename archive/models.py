@@ -637,12 +637,18 @@ class Article(Addressed):
         body is cleaned whenever it is not the clean body this row was loaded with, so
         whatever anyone typed or handed over is sanitised before it is stored; a body left
         empty is made from the original. Size limits are checked where text enters (the admin
-        form, the importer with its own limit): here the sanitiser cleans what it is given.
+        form, the importer with its own limit): here the sanitiser cleans what it is given,
+        unless it knows the body as its own output (`sanitize.known_clean`), which it would
+        give back unchanged.
         """
         if not self.original_checksum:
             self.original_checksum = hashlib.sha256(self.original.encode("utf-8")).hexdigest()
         if self.body_html and self.body_html == self._loaded_body:
             pass  # stored clean, and unchanged since it was loaded
+        elif (known := sanitize.known_clean(self.body_html)) is not None:
+            # The sanitiser's own recent output (the importer's, cleaned as it was read), or
+            # some of its blocks: cleaning it again would give exactly this.
+            self.body_html = known
         elif self.body_html.strip():
             cleaned = sanitize.sanitize(self.body_html, "html", max_bytes=NO_LIMIT)
             # A heading an editor typed as h1 stays in the body, as the one level below.

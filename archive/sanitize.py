@@ -25,6 +25,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import bleach
@@ -129,9 +130,111 @@ def sanitize(source: str, fmt: str = "html", *, max_bytes: int | None = None) ->
             builder.add_text(paragraph)
             builder.end_paragraph()
     body_html = _clean_with_bleach(builder.finish())
+    _issue(body_html)
     return Sanitized(title=builder.title or "", body_html=body_html)
 
 
+# --- Knowing clean output again --------------------------------------------------------------
+#
+# Cleaning is a fixed point: the sanitiser's output comes back unchanged when cleaned again,
+# and so does any run of its top-level blocks (the builder rebuilds each top-level block on its
+# own and drops white space between them). So a body that is a recent output of `sanitize`, or
+# some of its top-level blocks in order (a writer that left out a headline, a byline or page
+# furniture), need not be parsed again to be known clean: `known_clean` gives what cleaning it
+# would give, by comparing it with the outputs this process issued, never by trusting it.
+
+ISSUED_KEPT = 8  # the last outputs remembered (an import makes one to three a file)
+# Each thread's own outputs (a writer cleans and saves in one thread): no lock to share, none
+# for a forked child (archive.import_budget) to inherit held.
+_issued_here = threading.local()
+_TAG_EVENT = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
+_VOID = frozenset({"br"})
+
+
+def _issue(body_html: str) -> None:
+    blocks = _top_level_blocks(body_html)
+    if blocks is None:
+        return
+    issued = _issued()
+    issued.pop(body_html, None)
+    issued[body_html] = blocks
+    while len(issued) > ISSUED_KEPT:
+        del issued[next(iter(issued))]
+
+
+def _issued() -> dict[str, tuple[str, ...]]:
+    """This thread's recent outputs, oldest first, each with its top-level blocks."""
+    issued = getattr(_issued_here, "outputs", None)
+    if issued is None:
+        issued = _issued_here.outputs = {}
+    return issued
+
+
+def _top_level_blocks(body_html: str) -> tuple[str, ...] | None:
+    """The top-level elements of the sanitiser's output (joined by line breaks), or None if
+    it is not laid out so (it always is; None only means it is never recognised)."""
+    blocks: list[str] = []
+    depth = 0
+    start = 0
+    for match in _TAG_EVENT.finditer(body_html):
+        closing, tag = match.group(1), match.group(2)
+        if tag in _VOID:
+            continue
+        if not closing:
+            if depth == 0:
+                if body_html[start : match.start()] not in ("", "\n"):
+                    return None
+                start = match.start()
+            depth += 1
+        else:
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                blocks.append(body_html[start : match.end()])
+                start = match.end()
+    if depth or body_html[start:] or "\n".join(blocks) != body_html:
+        return None
+    return tuple(blocks)
+
+
+def known_clean(body_html: str) -> str | None:
+    """What `sanitize(body_html).body_html` would be, when that is known without parsing it:
+    the body is a recent output of the sanitiser, or a run of its top-level blocks in order
+    with only white space between them. None otherwise (then clean it)."""
+    if not body_html.strip():
+        return None
+    issued = _issued()
+    if body_html in issued:
+        return body_html
+    for blocks in reversed(issued.values()):
+        kept = _blocks_of(body_html, blocks)
+        if kept:
+            return "\n".join(kept)
+    return None
+
+
+def _blocks_of(body_html: str, blocks: tuple[str, ...]) -> list[str] | None:
+    """The blocks (of one output, in order) that make up the body with white space between,
+    or None when the body holds anything else."""
+    kept: list[str] = []
+    position = _skip_space(body_html, 0)
+    for block in blocks:
+        if position == len(body_html):
+            break
+        if body_html.startswith(block, position):
+            kept.append(block)
+            position = _skip_space(body_html, position + len(block))
+    return kept if position == len(body_html) else None
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\n\r\f":
+        position += 1
+    return position
+
+
+@lru_cache(maxsize=8)  # the importer and Article.prepare read the same body's text in turn
 def html_to_text(body_html: str) -> str:
     """Plain text of clean body HTML, for full-text search and word counts.
 

@@ -180,3 +180,52 @@ def test_an_edit_lists_only_the_fields_the_editor_changed(editor_client, publish
     _edit(editor_client, published_article, byline="Another Reporter")
     # Not the fields a save derives (the text's fingerprint, when it was first published).
     assert history.versions_of(published_article)[0].changed == ["Byline"]
+
+
+def test_an_imports_version_is_the_one_reversion_records_links_and_all(
+    editor, editor_client, write_file, pcs, tuc, serwotka
+):
+    """The importer writes its revision directly, without reading back the links it has just
+    written: the version holds exactly what django-reversion itself would record, so it
+    compares with and restores like any other."""
+    path = write_file(
+        "strike.txt",
+        "PCS strike called\n\nMark Serwotka said PCS and the TUC would ballot members over pay.",
+    )
+    report = import_files([path], imported_by="editor")
+    article = Article.objects.get(pk=report.outcomes[0].article_id)
+    (imported,) = Version.objects.get_for_object(article)
+    assert imported.revision.user == editor
+    assert imported.revision.comment == "Imported from strike.txt by editor."
+    assert sorted(imported.field_dict["organisations"]) == sorted([pcs.pk, tuc.pk])
+    assert imported.field_dict["people"] == [serwotka.pk]
+    # What reversion records of the same article, read afresh from the database.
+    with history.revision(editor, "Recorded by reversion."):
+        history.reversion.add_to_revision(Article.objects.get(pk=article.pk))
+    by_reversion = Version.objects.get_for_object(article).first()
+    assert by_reversion.pk != imported.pk
+    ours, theirs = dict(imported.field_dict), dict(by_reversion.field_dict)
+    for name in ("organisations", "people", "events"):
+        ours[name], theirs[name] = sorted(ours[name]), sorted(theirs[name])
+    assert ours == theirs
+    assert (imported.object_id, imported.content_type, imported.db, imported.format) == (
+        by_reversion.object_id,
+        by_reversion.content_type,
+        by_reversion.db,
+        by_reversion.format,
+    )
+    # Unlinked, then restored to the imported version: the links come back.
+    article.organisations.clear()
+    restored = history.restore(Article.objects.get(pk=article.pk), imported)
+    assert sorted(restored.organisations.values_list("pk", flat=True)) == sorted([pcs.pk, tuc.pk])
+    assert not any(row.changed for row in history.compare(imported, by_reversion))
+
+
+def test_an_import_inside_a_revision_joins_it(editor, write_file):
+    path = write_file("strike.txt", "Strike called\n\nThe union called a strike over pay.")
+    with history.revision(editor, "A batch."):
+        report = import_files([path], imported_by="editor")
+    article = Article.objects.get(pk=report.outcomes[0].article_id)
+    assert Revision.objects.count() == 1
+    (entry,) = history.versions_of(article)
+    assert entry.who == "editor"

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive import counts, editorial, history
+from archive import editorial, history
 from archive.importing import dates, similarity, urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract, without_masthead
@@ -529,7 +529,7 @@ def _seen_key(field_name: str, value: str) -> tuple[str, str]:
 
 
 def _link_entities(article: Article, links: Links) -> None:
-    """Link a new article: one insert per kind of link, and the facet counts renewed after."""
+    """Link a new article: one insert per kind of link."""
     for relation, entities in (
         ("organisations", links.organisations),
         ("people", links.people),
@@ -542,7 +542,13 @@ def _link_entities(article: Article, links: Links) -> None:
             through.objects.bulk_create(
                 through(article=article, **{target: entity}) for entity in entities
             )
-    counts.invalidate()  # in this file's transaction: readers see the new counts when it commits
+    # Its history records these links without reading them back.
+    history.known_links(
+        article, organisations=links.organisations, people=links.people, events=links.events
+    )
+    # The counts: the article's save has renewed them (archive.apps connects counts.invalidate
+    # to it), in this file's transaction, so readers see the new ones, links and all, when it
+    # commits; bulk_create sends no signal of its own and needs no second renewal.
 
 
 def _unique_slug(title: str, taken_in_run: set[str]) -> str:
@@ -556,7 +562,7 @@ def _unique_slug(title: str, taken_in_run: set[str]) -> str:
     while True:
         candidates = [_numbered(base, number) for number in range(first, first + SLUG_BATCH)]
         taken = taken_in_run | set(
-            Article.objects.filter(slug__in=candidates).values_list("slug", flat=True)
+            Article.objects.filter(slug__in=candidates).order_by().values_list("slug", flat=True)
         )
         free = [candidate for candidate in candidates if candidate not in taken]
         if free:
