@@ -1,5 +1,6 @@
 """A production start cannot be unsafe by accident, whatever files lie in the checkout."""
 
+import gc
 import os
 import runpy
 import shutil
@@ -187,8 +188,11 @@ def test_the_server_warms_up_before_forking_and_leaves_no_connection_open(monkey
     closed = []
     monkeypatch.setattr(db.connections, "close_all", lambda: closed.append(True))
     counts._latest.clear()
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    frozen: list[bool] = []
     serving.warm_up()
     assert closed  # a forked worker must not share the connection the warm-up opened
+    assert frozen  # what the server loaded is not scanned by every collection
     index = counts._latest[db.connection.alias]
     assert index.token == counts.generation()
     loader = engines["django"].engine.template_loaders[0]
