@@ -101,6 +101,19 @@ def generation() -> str:
     return token
 
 
+def generation_is_shared() -> bool:
+    """Whether this request reads the generation from the shared cache's copy."""
+    return not connection.in_atomic_block and _shared_cache() is not None
+
+
+def adopt_generation(token: str | None) -> None:
+    """Take `token`, just read from the shared cache's copy, as the request's generation (a
+    caller that fetched it with something else in one round trip); None: not there."""
+    if token is not None and getattr(_local, "scoped", False) and _local.token is None:
+        _local.token = token
+        _local.rebuild_requested_at = UNREAD
+
+
 def _stored_generation() -> str:
     return _stored_generation_row()[0]
 

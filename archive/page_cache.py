@@ -1,13 +1,14 @@
 """Whole public pages cached for anonymous readers.
 
-A page is stored under its normalised URL (parameters in a fixed order, empty ones dropped) and
-the archive's generation (counts.generation), read once per request, so any write anywhere
-(counts.invalidate) makes every server miss and render afresh, and a reader never sees a page
-older than the last committed change. (For the seconds a large archive's new count index takes
-to build in the background, its pages count with the previous index, and are stored under that
-index's token too, so that none is served once the new index is there.)
-The cache is Django's default cache: local memory per process unless REDIS_URL names a Redis
-server shared by every app server.
+A page is stored under its normalised URL (parameters in a fixed order, empty ones dropped),
+marked with the archive's generation (counts.generation) it was made under, and served only
+under that generation: any write anywhere (counts.invalidate) makes every server miss and
+render afresh, and a reader never sees a page older than the last committed change. (For the
+seconds a large archive's new count index takes to build in the background, its pages count
+with the previous index, and are marked with that index's token too, so that none is served
+once the new index is there.) The cache is Django's default cache: local memory per process
+unless REDIS_URL names a Redis server shared by every app server; there one round trip fetches
+the page and the generation's shared copy together, and a hit asks the database nothing.
 
 Requests with a session cookie (editors, who may see drafts) are never served from it, and only
 complete 200 responses that set no cookie are stored. ARCHIVE_PAGE_CACHE=0 turns it off.
@@ -41,14 +42,19 @@ def normalised_url(request: HttpRequest) -> str:
 
 
 def _key(request: HttpRequest) -> str:
-    """The URL's key under the generation and the token of the index the page counts with:
-    the same token but while a large archive's index is being rebuilt, when the previous
-    index's counts are used (counts.index). Any write renews every page at once (an article
-    withdrawn is gone from its page and from every list page's rows), and a page counted with
-    the previous index is not served once the new index is there."""
-    digest = hashlib.sha256(normalised_url(request).encode()).hexdigest()
-    token, counted = counts.generation(), counts.index().token
-    return f"page:{token}:{digest}" if counted == token else f"page:{token}:{counted}:{digest}"
+    """The URL's key. One entry per URL: the entry says which generation and index it was
+    made under (see `for_readers`), so that, with Redis, one round trip fetches both the page
+    and the generation's shared copy (counts.GENERATION_KEY)."""
+    return "page:" + hashlib.sha256(normalised_url(request).encode()).hexdigest()
+
+
+def _made_under() -> tuple[str, str]:
+    """The generation, and the token of the index the page counts with: the same but while a
+    large archive's index is being rebuilt, when the previous index's counts are used
+    (counts.index). A page made under an older generation is never served (any write renews
+    every page at once: an article withdrawn is gone from its page and from every list's
+    rows), nor one counted with the previous index once the new index is there."""
+    return counts.generation(), counts.index().token
 
 
 def _readers_request(request: HttpRequest) -> bool:
@@ -68,6 +74,16 @@ def _storable(response: HttpResponse) -> bool:
     )
 
 
+def _fetch(key: str):
+    """The entry stored for the URL; with a shared cache, the generation's copy comes in the
+    same round trip (and is then the request's generation)."""
+    if not counts.generation_is_shared():
+        return cache.get(key)
+    found = cache.get_many([key, counts.GENERATION_KEY])
+    counts.adopt_generation(found.get(counts.GENERATION_KEY))
+    return found.get(key)
+
+
 def for_readers(view):
     """Serve the view's page from the cache to anonymous readers, and store it there."""
 
@@ -77,9 +93,10 @@ def for_readers(view):
             if not _readers_request(request):
                 return view(request, *args, **kwargs)
             key = _key(request)
-            stored = cache.get(key)
-            if stored is not None:
-                headers, content = stored
+            stored = _fetch(key)
+            made_under = _made_under()
+            if stored is not None and stored[0] == made_under:
+                _, headers, content = stored
                 response = HttpResponse(content, headers=headers)
                 response["X-Page-Cache"] = "hit"
                 return response
@@ -87,7 +104,7 @@ def for_readers(view):
             if _storable(response):
                 cache.set(
                     key,
-                    (dict(response.items()), response.content),
+                    (made_under, dict(response.items()), response.content),
                     settings.ARCHIVE_PAGE_CACHE_SECONDS,
                 )
             return response

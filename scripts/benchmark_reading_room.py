@@ -7,8 +7,9 @@
 It builds an archive of N published articles linked to 50 organisations, 200 people and 40
 events over 30 years (bulk inserts of generated text: 300 words from a vocabulary of 21, so a
 common word such as "strike" is in nearly every article, and "rare<k>" in one article in a
-thousand), then requests each page in-process with Django's test client and prints the median
-and 95th percentile server time and the number of queries. Without --database the archive is a
+thousand), then warms the process up as gunicorn.conf.py warms a server up (archive.serving),
+requests each page in-process with Django's test client and prints the median and 95th
+percentile server time and the number of queries. Without --database the archive is a
 throwaway SQLite file; with --keep an archive of the right size already in --database is reused
 (and a smaller one whose size divides N is grown to N by copying its articles in the database).
 With --load SECONDS it also serves the archive with gunicorn (2 sync workers, production
@@ -345,6 +346,10 @@ def main() -> None:
             return
         setup_test_environment()
         article_url = Article.objects.order_by("id")[args.articles // 2].get_absolute_url()
+        # As gunicorn.conf.py warms each server up before it forks its workers.
+        from archive.serving import warm_up
+
+        warm_up()
         client = Client()
         print(f"{connection.vendor}, {args.articles} articles, median of {args.repeat} requests")
         print(f"{'page':40} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'target':>8}")
