@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from archive import links
 from archive.importing.sources import describe_size
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,9 @@ class RequestBodyLimitMiddleware:
         if length is None:
             return _refuse(request, None, 0)
         # Who is signed in is looked up only where it matters: a large body, or the import page.
-        importing = request.path == reverse("admin:archive_article_import") and _may_import(request)
+        importing = request.path == links.url("admin:archive_article_import") and _may_import(
+            request
+        )
         if length > settings.ARCHIVE_MAX_REQUEST_BYTES:
             limit = _limit(request, importing)
             if length > limit:

@@ -162,6 +162,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The archive's own argument-less {% url %} tags, reversed once per process.
+            "builtins": ["archive.templatetags.cached_url"],
         },
     },
 ]

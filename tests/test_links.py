@@ -30,3 +30,24 @@ def test_an_address_is_what_reverse_gives_under_any_script_prefix(name, slug):
 
 def test_the_slug_marker_never_shows_in_an_address():
     assert "placeholder" not in links.url("archive:article", "a")
+
+
+def test_an_address_with_other_arguments_is_what_reverse_gives():
+    for fmt in ("csv", "jsonl", "ris"):
+        assert links.url("archive:export", fmt=fmt) == reverse(
+            "archive:export", kwargs={"fmt": fmt}
+        )
+
+
+def test_the_sites_own_url_tags_give_what_djangos_give(rf):
+    from django.template import Context, Template
+
+    source = (
+        "{% url 'archive:home' %}|{% url 'archive:timeline' as t %}{{ t }}|"
+        "{% url 'archive:article' slug='a-b' %}|{% url 'admin:index' %}"
+    )
+    rendered = Template(source).render(Context({}))
+    assert rendered == "|".join(
+        [reverse("archive:home"), reverse("archive:timeline"), reverse("archive:article",
+         kwargs={"slug": "a-b"}), reverse("admin:index")]
+    )  # fmt: skip

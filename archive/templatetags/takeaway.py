@@ -9,7 +9,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
 
 from archive import links
 from archive.results import LIST_PARAMETERS
@@ -35,7 +34,7 @@ def list_export_url(context, fmt: str, **extra) -> str:
     params = _params(context["request"].GET)
     extra_params = urlencode([(k, v) for k, v in extra.items() if v])
     query = "&".join(p for p in (params, extra_params) if p)
-    return reverse("archive:export", kwargs={"fmt": fmt}) + ("?" + query if query else "")
+    return links.url("archive:export", fmt=fmt) + ("?" + query if query else "")
 
 
 @register.simple_tag(takes_context=True)
