@@ -65,9 +65,9 @@ __all__ = [
 # first, as in the unsearched list.
 RANK_LIMIT = 20_000
 # A search reads at most this many matches (the most recently added): a word in nearly every
-# article of a million-article archive answers in the time of one in a quarter of that, with a
+# article of a million-article archive answers in the time of one in a fifth of that, with a
 # note that its counts are left out.
-MATCH_LIMIT = 250_000
+MATCH_LIMIT = 200_000
 # When the search cannot finish within its budget, it shows this many matches, unranked.
 FALLBACK_LIMIT = 2_000
 # However little budget is left, the fallback gets this long.
