@@ -515,6 +515,19 @@ def _index() -> ArticleIndex:
         return built
 
 
+def load_stored() -> ArticleIndex | None:
+    """Load the stored index of the current generation, else the newest stored one, into this
+    process, without building or asking for a build: for warming a server up before it takes
+    requests (a build there, seconds on a large archive, would hold the whole server back; the
+    first request that needs a newer index deals with it as `index()` does)."""
+    found = _load(CountIndex.objects.filter(generation=generation()))
+    if found is None:
+        found = _load(CountIndex.objects.order_by("-built_at", "-pk"))
+    if found is not None:
+        _latest[connection.alias] = found
+    return found
+
+
 def _load(rows) -> ArticleIndex | None:
     blob = next(iter(rows.values_list("data", flat=True)[:1]), None)
     return ArticleIndex.loads(bytes(blob)) if blob is not None else None

@@ -187,6 +187,7 @@ def test_the_server_warms_up_before_forking_and_leaves_no_connection_open(monkey
 
     closed = []
     monkeypatch.setattr(db.connections, "close_all", lambda: closed.append(True))
+    counts.index()  # built and stored, as a worker or an earlier server did
     counts._latest.clear()
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     frozen: list[bool] = []
@@ -205,3 +206,16 @@ def test_the_gunicorn_config_warms_the_application_up_before_forking(monkeypatch
     config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
     assert config["preload_app"] is True
     assert callable(config["when_ready"])
+
+
+@pytest.mark.django_db
+def test_the_warm_up_never_builds_the_count_index(monkeypatch):
+    from archive import counts, serving
+    from archive.models import CountIndex
+
+    CountIndex.objects.all().delete()
+    counts._latest.clear()
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    monkeypatch.setattr(counts, "build", lambda token: pytest.fail("built while warming up"))
+    serving.warm_up()  # a build (seconds on a large archive) would hold the whole server back
+    assert not counts._latest
