@@ -36,14 +36,16 @@ def refuse_to_serve_without_a_key() -> None:
 def warm_up() -> None:
     """Do once, before gunicorn forks its workers (gunicorn.conf.py), what every worker's
     first request would otherwise do: import the views behind the URLs (the API's and the
-    admin's libraries among them), compile the templates, and load the stored count index.
-    Measured at 100,000 articles, a worker's first list page took about 500 ms without this.
-    The database connections it opened are closed, so no worker shares one."""
+    admin's libraries among them), compile the templates, load the stored count index and the
+    names a search widens. Measured at 100,000 articles, a worker's first list page took about
+    500 ms without this. The database connections it opened are closed, so no worker shares
+    one."""
     from django.db import DatabaseError, connections
     from django.template import engines
     from django.urls import get_resolver
 
     from archive import counts
+    from archive.search import aliases
 
     get_resolver().reverse_dict  # noqa: B018 - imports every view module and indexes the URLs
     for engine in engines.all():
@@ -53,6 +55,7 @@ def warm_up() -> None:
                 engine.get_template(path.relative_to(root).as_posix())
     try:
         counts.load_stored()  # never built here: that would hold the server back
+        aliases.known_names()  # the names a search widens to their other names
     except DatabaseError:
         pass  # not migrated yet: the first request reads it
     finally:

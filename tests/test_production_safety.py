@@ -184,6 +184,7 @@ def test_the_server_warms_up_before_forking_and_leaves_no_connection_open(monkey
     from django.template import engines
 
     from archive import counts, serving
+    from archive.search import aliases
 
     closed = []
     monkeypatch.setattr(db.connections, "close_all", lambda: closed.append(True))
@@ -199,6 +200,7 @@ def test_the_server_warms_up_before_forking_and_leaves_no_connection_open(monkey
     loader = engines["django"].engine.template_loaders[0]
     compiled = set(loader.get_template_cache)
     assert {"archive/article_list.html", "archive/includes/facets.html"} <= compiled
+    assert aliases._tables[db.connection.alias][0] == counts.generation()  # names read
 
 
 def test_the_gunicorn_config_warms_the_application_up_before_forking(monkeypatch):

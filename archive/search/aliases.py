@@ -28,7 +28,7 @@ def normalised(name: str) -> str:
 _tables: dict[str, tuple[str, dict[str, tuple[str, list[str]]]]] = {}  # per database
 
 
-def _name_table() -> dict[str, tuple[str, list[str]]]:
+def known_names() -> dict[str, tuple[str, list[str]]]:
     """{a name, normalised: (the label of whom it names, all their names)} for every
     organisation and person: read once per generation (any write to them makes a new one), so
     a search costs no query for it."""
@@ -61,7 +61,7 @@ def expand(query: SearchQuery) -> SearchQuery:
         for clause in query.clauses
     ]
     words = [clause[0].text if ok else "" for clause, ok in zip(query.clauses, plain, strict=True)]
-    by_form = _name_table() if any(plain) else {}
+    by_form = known_names() if any(plain) else {}
     if not by_form:
         return query
     clauses: list[tuple[Term, ...]] = []
