@@ -87,7 +87,7 @@ def generation() -> str:
     token = getattr(_local, "token", None)
     if token is not None:
         return token
-    shared = None if connection.in_atomic_block else _shared_cache()
+    shared = shared_copy()
     if shared is not None:
         token = shared.get(GENERATION_KEY)
     if token is None:
@@ -101,9 +101,10 @@ def generation() -> str:
     return token
 
 
-def generation_is_shared() -> bool:
-    """Whether this request reads the generation from the shared cache's copy."""
-    return not connection.in_atomic_block and _shared_cache() is not None
+def shared_copy():
+    """The shared cache whose copy of the generation this code reads (Redis, outside a
+    transaction, which may hold its own newer token), else None: read the database."""
+    return None if connection.in_atomic_block else _shared_cache()
 
 
 def adopt_generation(token: str | None) -> None:
@@ -181,7 +182,8 @@ def invalidate(**signal_kwargs) -> None:
     if not CacheGeneration.objects.filter(pk=1).update(token=token):
         CacheGeneration.objects.update_or_create(pk=1, defaults={"token": token})
     _local.token = _local.index = None
-    transaction.on_commit(_publish_generation)
+    if _shared_cache() is not None:
+        transaction.on_commit(_publish_generation)
 
 
 # -- the index -------------------------------------------------------------------------------

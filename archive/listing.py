@@ -208,8 +208,10 @@ class ArticleList:
         """The positions each active filter allows, by parameter ("dates" for from/to)."""
         values, index = self.values, self.index
         sets: dict[str, BitMap] = {}
-        if values.get("q") and self.query:
-            sets["q"] = index.positions_of(self._search_matches())
+        if self.searching:
+            # One match a request (archive.search keeps it); its notes join the list's. The
+            # count index keeps only published articles, so drafts among the ids fall away.
+            sets["q"] = index.positions_of(self._matched.ids)
         for name, relation in ENTITY_PARAMETERS.items():
             if values.get(name):
                 sets[name] = index.entity_set(relation, values[name])
@@ -225,10 +227,9 @@ class ArticleList:
             sets["undated"] = index.undated
         return sets
 
-    def _search_matches(self) -> list[int]:
-        # One match a request (archive.search keeps it); its notes join the list's. The count
-        # index keeps only published articles, so drafts among the ids fall away there.
-        return self._matched.ids
+    @property
+    def searching(self) -> bool:
+        return bool(self.values.get("q") and self.query)
 
     @cached_property
     def _matched(self) -> search.Matched:
@@ -236,7 +237,7 @@ class ArticleList:
 
     @property
     def search_complete(self) -> bool:
-        return not (self.values.get("q") and self.query) or self._matched.complete
+        return not self.searching or self._matched.complete
 
     @property
     def shows_counts(self) -> bool:

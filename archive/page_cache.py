@@ -77,9 +77,10 @@ def _storable(response: HttpResponse) -> bool:
 def _fetch(key: str):
     """The entry stored for the URL; with a shared cache, the generation's copy comes in the
     same round trip (and is then the request's generation)."""
-    if not counts.generation_is_shared():
+    shared = counts.shared_copy()
+    if shared is None:
         return cache.get(key)
-    found = cache.get_many([key, counts.GENERATION_KEY])
+    found = shared.get_many([key, counts.GENERATION_KEY])
     counts.adopt_generation(found.get(counts.GENERATION_KEY))
     return found.get(key)
 
