@@ -190,8 +190,8 @@ def test_the_server_warms_up_before_forking_and_leaves_no_connection_open(monkey
     monkeypatch.setattr(db.connections, "close_all", lambda: closed.append(True))
     counts.index()  # built and stored, as a worker or an earlier server did
     counts._latest.clear()
-    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     serving.warm_up()
     assert closed  # a forked worker must not share the connection the warm-up opened
     assert frozen  # what the server loaded is not scanned by every collection
