@@ -42,17 +42,18 @@ def warm_up() -> None:
     one."""
     from django.db import DatabaseError, connections
     from django.template import engines
+    from django.template.loader import get_template
     from django.urls import get_resolver
 
     from archive import counts
     from archive.search import aliases
 
     get_resolver().reverse_dict  # noqa: B018 - imports every view module and indexes the URLs
-    for engine in engines.all():
-        for directory in engine.dirs:  # the project's own; libraries' compile when first used
-            root = Path(directory)
-            for path in sorted(root.rglob("*.html")):
-                engine.get_template(path.relative_to(root).as_posix())
+    directories = {Path(directory) for engine in engines.all() for directory in engine.dirs}
+    for root in directories:  # the project's own; libraries' compile when first used
+        for path in sorted(root.rglob("*.html")):
+            # As a page would: by the first engine that has it (Jinja2 for the public pages).
+            get_template(path.relative_to(root).as_posix())
     try:
         counts.load_stored()  # never built here: that would hold the server back
         aliases.known_names()  # the names a search widens to their other names

@@ -153,6 +153,16 @@ WSGI_APPLICATION = "archive.wsgi.application"
 
 TEMPLATES = [
     {
+        # The public pages: Jinja2 templates in templates/ (archive/templating.py says why).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "archive.templating.environment",
+        },
+    },
+    {
+        # The admin (templates/admin overrides some of its pages) and the API's documentation.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -162,8 +172,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # The archive's own argument-less {% url %} tags, reversed once per process.
-            "builtins": ["archive.templatetags.cached_url"],
         },
     },
 ]

@@ -12,6 +12,25 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jinja2_pages_report_their_context():
+    """The test client reads a page's context (`response.context`) from the signal Django's
+    own engine sends when it renders; the public pages are Jinja2 templates
+    (archive/templating.py), so their backend sends it too while the tests run."""
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+
+    def render_and_report(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return render(self, context, request)
+
+    Template.render = render_and_report
+    yield
+    Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _match_table_of_a_fresh_request():
     """Each test starts as a new request would: a search one test ran outside a request (whose
