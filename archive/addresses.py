@@ -8,6 +8,8 @@ The permanent form by id redirects (302: where it leads may change) to the curre
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 
@@ -40,23 +42,31 @@ def current_id(kind: str, pk: int) -> int:
     return pk
 
 
-def by_id(queryset: models.QuerySet, pk: int) -> models.Model:
-    """The record with this id, or the one it was merged into; 404 if neither is visible."""
+Visible = Callable[[models.Model], bool]
+
+
+def _everyone(obj: models.Model) -> bool:
+    return True
+
+
+def by_id(queryset: models.QuerySet, pk: int, visible: Visible = _everyone) -> models.Model:
+    """The record with this id, or the one it was merged into; 404 if neither is visible
+    (in the queryset, and to the `visible` test)."""
     kind = queryset.model._meta.model_name
     found = queryset.filter(pk=current_id(kind, pk)).first()
-    if found is None:
+    if found is None or not visible(found):
         raise Http404(f"No {queryset.model._meta.verbose_name} with id {pk}.")
     return found
 
 
-def find(queryset: models.QuerySet, slug: str) -> models.Model:
+def find(queryset: models.QuerySet, slug: str, visible: Visible = _everyone) -> models.Model:
     """The visible record with this slug; raises Moved for a former slug, Http404 otherwise."""
     found = queryset.filter(slug=slug).first()
-    if found is not None:
+    if found is not None and visible(found):
         return found
     kind = queryset.model._meta.model_name
-    former = FormerAddress.objects.filter(kind=kind, slug=slug).values_list("object_id", flat=True)
-    pk = former.first()
+    former = FormerAddress.objects.filter(kind=kind, slug=slug)
+    pk = former.values_list("object_id", flat=True).first()
     if pk is not None:
-        raise Moved(by_id(queryset, pk))
+        raise Moved(by_id(queryset, pk, visible))
     raise Http404(f"No {queryset.model._meta.verbose_name} at this address.")

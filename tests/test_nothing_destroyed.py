@@ -88,3 +88,32 @@ def test_links_to_hidden_entities_are_left_out_of_public_pages(client, published
 
 def test_staff_see_every_entity(editor_client, draft_article, pcs):
     assert editor_client.get(pcs.get_absolute_url()).status_code == 200
+
+
+def test_entity_pages_leave_out_every_entity_named_only_in_drafts(client, published_article, pcs):
+    # PCS, the TUC, Serwotka and N30 are public (the published article names them); these
+    # are named only in a draft, and each kind of link to them stays off the public pages.
+    child = Organisation.objects.create(name="Hidden Branch", slug="hidden-branch", parent=pcs)
+    heir = Organisation.objects.create(name="Hidden Heir", slug="hidden-heir", predecessor=pcs)
+    official = Person.objects.create(name="Hidden Official", slug="hidden-official")
+    official.roles.create(organisation=pcs, title="president")
+    ballot = Event.objects.create(
+        name="Hidden Ballot", slug="hidden-ballot", start_date="2012-01-05"
+    )
+    ballot.organisations.add(pcs, child)
+    serwotka = published_article.people.get()
+    serwotka.roles.create(organisation=child, title="member")
+    make_article(
+        title="Draft about them", slug="d", organisations=[child, heir], people=[official],
+        events=[ballot], status="draft",
+    )  # fmt: skip
+    n30 = published_article.events.get()
+    n30.organisations.add(child)
+    pages = [pcs.get_absolute_url(), serwotka.get_absolute_url(), n30.get_absolute_url()]
+    for url in pages:
+        page = client.get(url).content.decode()
+        for name in ("Hidden Branch", "Hidden Heir", "Hidden Official", "Hidden Ballot"):
+            assert name not in page, (url, name)
+    make_article(title="Now public", slug="p", organisations=[child, heir], people=[official])
+    page = client.get(pcs.get_absolute_url()).content.decode()
+    assert "Hidden Branch" in page and "Hidden Heir" in page and "Hidden Official" in page
