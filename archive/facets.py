@@ -13,7 +13,6 @@ import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from pyroaring import BitMap
 
 from archive.counts import ArticleIndex
@@ -285,29 +284,33 @@ def histogram_for(
     )
 
 
-def timeline_unions(filterset: EventFilter) -> list[FacetValue]:
-    """The unions that took part in events, with how many, each a toggle of the timeline."""
-    rows = (
-        Event.organisations.through.objects.filter(
-            organisation__kind__in=Organisation.UNION_KINDS,
-            # Only what the public may see: unions and events named in a published article.
-            organisation__in=Organisation.objects.public(),
-            event__in=Event.objects.public(),
-        )
-        .values("organisation__slug", "organisation__name", "organisation__abbreviation")
-        .annotate(n=Count("id"))
-        .order_by("-n", "organisation__name")
-    )
+def timeline_unions(filterset: EventFilter, public: Callable[[str, int], bool]) -> list[FacetValue]:
+    """The unions that took part in events, with how many, each a toggle of the timeline.
+
+    Only what the reader may see: `public(relation, id)` says (the count index, for the
+    public: unions and events named in a published article)."""
+    links = Event.organisations.through.objects.filter(
+        organisation__kind__in=Organisation.UNION_KINDS
+    ).values_list(
+        "event_id", "organisation_id", "organisation__slug", "organisation__name",
+        "organisation__abbreviation",
+    )  # fmt: skip
+    found: dict[int, dict] = {}
+    for event_id, org_id, slug, name, abbreviation in links:
+        if public("events", event_id) and public("organisations", org_id):
+            row = found.setdefault(org_id, {"slug": slug, "name": name, "abbr": abbreviation})
+            row["n"] = row.get("n", 0) + 1
+    rows = sorted(found.values(), key=lambda row: (-row["n"], row["name"]))
     chosen = set(filterset.unions)
     union_state = {"union": filterset.unions}
     return [
         FacetValue(
-            value=row["organisation__slug"],
-            label=row["organisation__abbreviation"] or row["organisation__name"],
-            title=row["organisation__name"],
+            value=row["slug"],
+            label=row["abbr"] or row["name"],
+            title=row["name"],
             count=row["n"],
-            selected=row["organisation__slug"] in chosen,
-            url=query_string(toggled(union_state, "union", row["organisation__slug"])),
+            selected=row["slug"] in chosen,
+            url=query_string(toggled(union_state, "union", row["slug"])),
         )
         for row in rows
     ]

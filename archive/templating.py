@@ -15,11 +15,13 @@ Django's engine does, instead of failing the page.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from urllib.parse import urlencode
 
 import jinja2
 from django.templatetags.static import static
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.text import capfirst
 
 from archive import links
@@ -102,9 +104,17 @@ def now(format_string: str) -> str:
 
 
 def date(value, format_string: str = "N j, Y") -> str:
-    """Django's `date` filter: '' for no date."""
+    """Django's `date` filter: '' for no date. A day (not a moment) is formatted once per
+    format and language: the timeline prints eighty, at ~20 us each."""
     if value in (None, ""):
         return ""
+    if type(value) is dt.date:
+        return _day(value, format_string, translation.get_language())
+    return dateformat.format(value, format_string)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: dt.date, format_string: str, language: str | None) -> str:
     return dateformat.format(value, format_string)
 
 

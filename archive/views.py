@@ -41,13 +41,20 @@ def _visible_entities(request: HttpRequest, queryset: QuerySet) -> QuerySet:
 ENTITY_RELATIONS = {Organisation: "organisations", Person: "people", Event: "events"}
 
 
-def _sight(request: HttpRequest, index: counts.ArticleIndex) -> Callable[[Model], bool]:
-    """Whether this reader sees an organisation, person or event: staff every one; the public
-    those named in a published article, as _visible_entities has it, read from the count index
-    (which holds exactly the published articles) instead of a subquery per list."""
+def _public(request: HttpRequest, index: counts.ArticleIndex) -> Callable[[str, int], bool]:
+    """Whether this reader sees an organisation, person or event ("organisations", id): staff
+    every one; the public those named in a published article, as _visible_entities has it,
+    read from the count index (which holds exactly the published articles) instead of a
+    subquery per list."""
     if request.user.is_staff:
-        return lambda entity: True
-    return lambda entity: index.count_of(ENTITY_RELATIONS[type(entity)], entity.pk) > 0
+        return lambda relation, pk: True
+    return lambda relation, pk: index.count_of(relation, pk) > 0
+
+
+def _sight(request: HttpRequest, index: counts.ArticleIndex) -> Callable[[Model], bool]:
+    """_public, asked of an organisation, person or event itself."""
+    public = _public(request, index)
+    return lambda entity: public(ENTITY_RELATIONS[type(entity)], entity.pk)
 
 
 def _list_url(**params: str) -> str:
@@ -282,15 +289,21 @@ def _withdrawn(request: HttpRequest, articles: QuerySet) -> HttpResponse:
 
 @page_cache.for_readers
 def timeline(request: HttpRequest) -> HttpResponse:
-    filterset = EventFilter(request.GET, queryset=_visible_entities(request, Event.objects.all()))
     index = counts.index()
+    public = _public(request, index)
+    filterset = EventFilter(request.GET, queryset=Event.objects.all())
     events = filterset.qs.prefetch_related("organisations")
     years: dict[int, list[Event]] = {}
     for event in events.order_by("start_date", "name"):
+        if not public("events", event.pk):
+            continue
         event.article_count = index.count_of("events", event.pk)
         event.list_url = _list_url(event=event.slug)
+        event.shown_organisations = [
+            org for org in event.organisations.all() if public("organisations", org.pk)
+        ]
         years.setdefault(event.start_date.year, []).append(event)
-    unions = facets.timeline_unions(filterset)
+    unions = facets.timeline_unions(filterset, public)
     context = {
         "years": sorted(years.items()),
         "unions": unions,

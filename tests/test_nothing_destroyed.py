@@ -110,6 +110,7 @@ def test_entity_pages_leave_out_every_entity_named_only_in_drafts(client, publis
     n30 = published_article.events.get()
     n30.organisations.add(child)
     pages = [pcs.get_absolute_url(), serwotka.get_absolute_url(), n30.get_absolute_url()]
+    pages += ["/events/", "/events/?union=pcs"]  # the timeline named N30's hidden union too
     for url in pages:
         page = client.get(url).content.decode()
         for name in ("Hidden Branch", "Hidden Heir", "Hidden Official", "Hidden Ballot"):
