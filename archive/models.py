@@ -7,12 +7,14 @@ Every model has a natural key (its slug) so the demo fixtures load twice without
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import hashlib
 import math
 import sys
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -470,6 +472,21 @@ class OriginalFormat(models.TextChoices):
     TEXT = "text", "Plain text"
 
 
+@dataclass(frozen=True)
+class Linked:
+    """What an article names (Article.linked)."""
+
+    organisations: list[Organisation]
+    people: list[Person]
+    events: list[Event]
+
+    def ids(self) -> dict[str, list[int]]:
+        return {relation: [e.pk for e in getattr(self, relation)] for relation in RELATIONS}
+
+
+RELATIONS = ("organisations", "people", "events")
+
+
 class Article(Addressed):
     PERMANENT_PREFIX = "a"  # /a/<id>/
 
@@ -625,6 +642,41 @@ class Article(Addressed):
 
     def get_absolute_url(self) -> str:
         return links.url("archive:article", self.slug)
+
+    def linked(self) -> Linked:
+        """The organisations, people and events this article names, as its page lists them
+        (by name; events by date), read in one statement instead of three prefetches: the
+        article page's links, its citation keywords and its related articles."""
+        branches, params = [], []
+        for kind, (relation, extra) in enumerate(
+            (("organisations", "e.abbreviation, CAST(NULL AS DATE)"), ("people", "'', CAST(NULL AS DATE)"),
+             ("events", "'', e.start_date"))
+        ):  # fmt: skip
+            field = self._meta.get_field(relation)
+            through = field.remote_field.through._meta.db_table
+            table = field.related_model._meta.db_table
+            # Names from the models' own tables; the article's id is a parameter.
+            branches.append(
+                f"SELECT {kind}, e.id, e.name, e.slug, {extra} FROM {table} e "  # noqa: S608
+                f"JOIN {through} l ON l.{field.m2m_reverse_name()} = e.id "
+                f"WHERE l.{field.m2m_column_name()} = %s"
+            )
+            params.append(self.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(branches) + " ORDER BY 1, 6, 3", params)
+            rows = cursor.fetchall()
+        found = Linked([], [], [])
+        for kind, pk, name, slug, abbreviation, start in rows:
+            if kind == 0:
+                found.organisations.append(
+                    Organisation(id=pk, name=name, slug=slug, abbreviation=abbreviation)
+                )
+            elif kind == 1:
+                found.people.append(Person(id=pk, name=name, slug=slug))
+            else:
+                start = dt.date.fromisoformat(start) if isinstance(start, str) else start
+                found.events.append(Event(id=pk, name=name, slug=slug, start_date=start))
+        return found
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from archive import addresses, citation, counts, facets, page_cache, search
 from archive.filters import EventFilter
 from archive.listing import ArticleList, articles_in_order, list_url, query_string
-from archive.models import Article, Event, Organisation, Person, Role
+from archive.models import Article, Event, Linked, Organisation, Person, Role
 
 ENTITY_PAGE_ARTICLES = 20
 
@@ -118,35 +118,28 @@ def search_help(request: HttpRequest) -> HttpResponse:
 @page_cache.for_readers
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        article = addresses.find(
-            _visible_articles(request).prefetch_related(
-                "organisations", "people", Prefetch("events", Event.objects.order_by("start_date"))
-            ),
-            slug,
-        )
+        article = addresses.find(_visible_articles(request), slug)
     except addresses.Moved as moved:
         return moved.response()
     except Http404:
         return _withdrawn(request, Article.objects.filter(slug=slug))
+    linked = article.linked()
     # References cite the permanent address, which no change of slug or merge breaks.
     archive_url = request.build_absolute_uri(article.get_permanent_url())
     today = timezone.localdate()
     context = {
         "article": article,
-        "related": _related(article),
+        "linked": linked,
+        "related": _related(article, linked),
         "reference": citation.reference(article, archive_url, today),
         "bibtex": citation.bibtex(article, archive_url, today),
     }
     return render(request, "archive/article_detail.html", context)
 
 
-def _related(article: Article, limit: int = 5) -> list[Article]:
+def _related(article: Article, linked: Linked, limit: int = 5) -> list[Article]:
     """The published articles sharing most organisations, people and events with this one."""
-    links = {
-        relation: [entity.pk for entity in getattr(article, relation).all()]
-        for relation in counts.RELATIONS
-    }
-    return articles_in_order(counts.index().related(links, article.pk, limit))
+    return articles_in_order(counts.index().related(linked.ids(), article.pk, limit))
 
 
 def _kind_groups(organisations) -> list[tuple[str, list[Organisation]]]:

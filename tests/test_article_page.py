@@ -103,3 +103,26 @@ def test_bibtex_uses_month_macros_and_misc_without_a_source():
     article.source = "The Guardian"
     entry = citation.bibtex(article, "http://x/articles/misc/", dt.date(2026, 1, 1))
     assert entry.startswith("@article{misc2011,") and "howpublished" not in entry
+
+
+def test_article_page_lists_its_links_by_name_and_its_events_by_date(client, pcs, tuc, treasury):
+    from archive.models import Event, Person
+
+    later = Event.objects.create(
+        name="A later ballot", slug="later", start_date=dt.date(2012, 3, 1)
+    )
+    earlier = Event.objects.create(
+        name="Z earlier march", slug="earlier", start_date=dt.date(2011, 3, 26)
+    )
+    people = [Person.objects.create(name=name, slug=name.lower()) for name in ("Zoe", "Adam")]
+    article = make_article(
+        organisations=[tuc, pcs, treasury], people=people, events=[later, earlier]
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    links = page[page.index('aria-label="In this article"') :]
+    order = ["HM Treasury", "Public and Commercial", "Trades Union Congress", "Adam", "Zoe"]
+    order += ["Z earlier march", "A later ballot"]
+    positions = [links.index(name) for name in order]
+    assert positions == sorted(positions)
+    assert '<span class="muted">26 March 2011</span>' in links
+    assert '<meta name="citation_keywords" content="HM Treasury">' in page
