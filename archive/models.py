@@ -649,8 +649,8 @@ class Article(Addressed):
         article page's links, its citation keywords and its related articles."""
         branches, params = [], []
         for kind, (relation, extra) in enumerate(
-            (("organisations", "e.abbreviation, CAST(NULL AS DATE)"), ("people", "'', CAST(NULL AS DATE)"),
-             ("events", "'', e.start_date"))
+            (("organisations", "e.abbreviation, CAST(NULL AS DATE)"),
+             ("people", "'', CAST(NULL AS DATE)"), ("events", "'', e.start_date"))
         ):  # fmt: skip
             field = self._meta.get_field(relation)
             through = field.remote_field.through._meta.db_table
