@@ -1,0 +1,36 @@
+"""The rows a list shows are read with a statement compiled once (listing.articles_in_order)."""
+
+import datetime as dt
+
+import pytest
+
+from archive.listing import LIST_FIELDS_DEFERRED, articles_in_order
+from archive.models import Article
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_listed_articles_have_the_values_the_orm_reads_in_the_order_asked(published_article):
+    other = make_article(title="Undated", slug="undated", byline="A. Writer")
+    draft = make_article(title="Draft", slug="draft", status=Article.Status.DRAFT)
+    listed = articles_in_order([other.pk, draft.pk, published_article.pk, 10_000])
+    assert [article.pk for article in listed] == [other.pk, published_article.pk]  # no draft
+    for article in listed:
+        expected = Article.objects.get(pk=article.pk)
+        for field in Article._meta.concrete_fields:
+            if field.name in LIST_FIELDS_DEFERRED:
+                assert field.attname in article.get_deferred_fields()
+                continue
+            value = getattr(article, field.attname)
+            assert value == getattr(expected, field.attname), field.name
+            assert type(value) is type(getattr(expected, field.attname)), field.name
+    assert listed[1].published_date == dt.date(2011, 11, 30)
+    assert listed[1].first_published_at.tzinfo is not None
+
+
+def test_lists_of_every_length_read_their_rows(client, published_article):
+    made = [make_article(title=f"Story {n}", slug=f"story-{n}") for n in range(25)]
+    for count in (1, 2, 20, 25):
+        ids = [article.pk for article in made[:count]]
+        assert [article.pk for article in articles_in_order(ids)] == ids
