@@ -166,7 +166,8 @@ def environment(**options) -> jinja2.Environment:
     env = jinja2.Environment(**options)  # noqa: S701 - Django's backend sets autoescape=True
     env.globals.update(
         url=url,
-        static=static,
+        # A static file's address (its hashed name) is fixed for the life of the process.
+        static=functools.lru_cache(maxsize=64)(static),
         now=now,
         list_feed_url=list_feed_url,
         list_export_url=list_export_url,
