@@ -20,6 +20,7 @@ from archive.importing import dates, similarity, urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract, without_masthead
 from archive.importing.linking import EntityMatcher, Links
+from archive.importing.lookups import Lookups
 from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused
 from archive.importing.publications import Publications
 from archive.importing.sources import Source, collect_sources
@@ -45,6 +46,7 @@ class _Run:
     max_bytes: int
     matcher: EntityMatcher
     publications: Publications
+    lookups: Lookups = field(default_factory=Lookups)
     # Checksums and URLs of this run's imported files, for duplicates a dry run never wrote.
     seen: dict[tuple[str, str], FileOutcome] = field(default_factory=dict)
     # Slugs given in this run, so a dry run reports the slugs a real one would give.
@@ -171,11 +173,10 @@ def _duplicate(source: Source, run: _Run, field_name: str, value: str) -> FileOu
         found = {"id": earlier.article_id, "slug": earlier.slug, "title": earlier.title}
         where = f"{earlier.path}, earlier in this run"
     else:
-        candidates = urls.variants(value) if field_name == "url" else [value]
         found = (
-            Article.objects.filter(**{f"{field_name}__in": candidates})
-            .values("id", "slug", "title")
-            .first()
+            run.lookups.article_with_url(urls.variants(value))
+            if field_name == "url"
+            else run.lookups.article_with_checksum([value])
         )
         if found is None and field_name == "original_checksum" and value in _copy_checksums(run):
             copy = (
@@ -235,7 +236,7 @@ def _save(
         article = Article(
             title=extracted.title,
             standfirst=extracted.standfirst,
-            slug=_unique_slug(extracted.title, run.slugs),
+            slug=_unique_slug(extracted.title, run),
             byline=extracted.byline,
             source=source_name[:SOURCE_LENGTH],
             url=extracted.url,
@@ -551,7 +552,7 @@ def _link_entities(article: Article, links: Links) -> None:
     # commits; bulk_create sends no signal of its own and needs no second renewal.
 
 
-def _unique_slug(title: str, taken_in_run: set[str]) -> str:
+def _unique_slug(title: str, run: _Run) -> str:
     """A slug from the title that no article (nor an earlier file of this run) has.
 
     The title's slug, else the slug with -2, -3...: each batch of candidates is one indexed
@@ -561,9 +562,7 @@ def _unique_slug(title: str, taken_in_run: set[str]) -> str:
     first = 1
     while True:
         candidates = [_numbered(base, number) for number in range(first, first + SLUG_BATCH)]
-        taken = taken_in_run | set(
-            Article.objects.filter(slug__in=candidates).order_by().values_list("slug", flat=True)
-        )
+        taken = run.slugs | run.lookups.slugs_taken(candidates)
         free = [candidate for candidate in candidates if candidate not in taken]
         if free:
             return free[0]
