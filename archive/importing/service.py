@@ -138,7 +138,7 @@ def _import_one(source: Source, run: _Run) -> FileOutcome:
                     without_masthead(extracted, extracted.title),
                     source=masthead[0].name,
                 )
-        texts = _Texts.of(_final_text(extracted))
+        texts = _Texts.of(extracted)
         near = _near_duplicate(run, texts)
         if near is not None and run.near_duplicates != "import":
             return _repeat(source, run, decoded, fmt, checksum, extracted, near)
@@ -256,7 +256,7 @@ def _save(
             needs_review=extracted.title_guessed,
             status=Article.Status.PUBLISHED if run.publish else Article.Status.DRAFT,
         )
-        article.body_html = _body_shown_once(extracted)
+        article.body_html = texts.body_html
         article.save()
         if publication is not None and publication not in links.organisations:
             links.organisations.append(publication)
@@ -337,10 +337,9 @@ def _body_shown_once(extracted: Extracted) -> str:
 _BLOCK_END = re.compile(r"</(?:p|h2|h3|h4)>")
 
 
-def _final_text(extracted: Extracted) -> str:
-    """The text the article will have once its headline and standfirst are shown once
-    (`_body_shown_once`), leaving out a first paragraph that repeats them."""
-    body = _body_shown_once(extracted)
+def _final_text(extracted: Extracted, body: str) -> str:
+    """The text the article will have once its headline and standfirst are shown once (its
+    body, from `_body_shown_once`), leaving out a first paragraph that repeats them."""
     if body == extracted.body_html:
         return extracted.body_text
     # Each block left out was one paragraph of the text: drop as many.
@@ -350,17 +349,21 @@ def _final_text(extracted: Extracted) -> str:
 
 @dataclass(frozen=True)
 class _Texts:
-    """A body's text, with its fingerprint, sketch and shingles for the near-duplicate check."""
+    """The body an article will have and its text, with the text's fingerprint, sketch and
+    shingles for the near-duplicate check."""
 
     fingerprint: str
     sketch: str
     shingles: frozenset[int]
-    body_text: str  # the text the article will have
+    body_html: str  # the body the article will have (its headline and standfirst shown once)
+    body_text: str  # and its text
 
     @classmethod
-    def of(cls, body_text: str) -> _Texts:
+    def of(cls, extracted: Extracted) -> _Texts:
+        body_html = _body_shown_once(extracted)
+        body_text = _final_text(extracted, body_html)
         analysis = similarity.analyse(body_text)
-        return cls(analysis.fingerprint, analysis.sketch, analysis.shingles, body_text)
+        return cls(analysis.fingerprint, analysis.sketch, analysis.shingles, body_html, body_text)
 
 
 @dataclass(frozen=True)
