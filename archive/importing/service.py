@@ -24,6 +24,7 @@ from archive.importing.lookups import Lookups
 from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused
 from archive.importing.publications import Publications
 from archive.importing.sources import Source, collect_sources
+from archive.inserts import Insert
 from archive.models import Article, Organisation, SyndicatedCopy
 
 logger = logging.getLogger(__name__)
@@ -540,19 +541,29 @@ def _link_entities(article: Article, links: Links) -> None:
         ("events", links.events),
     ):
         if entities:
-            field = Article._meta.get_field(relation)
-            through = field.remote_field.through
-            target = field.m2m_reverse_field_name()
-            through.objects.bulk_create(
-                through(article=article, **{target: entity}) for entity in entities
-            )
+            through, target, insert = _LINK_INSERTS[relation]
+            insert.many([through(article=article, **{target: entity}) for entity in entities])
     # Its history records these links without reading them back.
     history.known_links(
         article, organisations=links.organisations, people=links.people, events=links.events
     )
     # The counts: the article's save has renewed them (archive.apps connects counts.invalidate
     # to it), in this file's transaction, so readers see the new ones, links and all, when it
-    # commits; bulk_create sends no signal of its own and needs no second renewal.
+    # commits; the link inserts send no signal of their own and need no second renewal.
+
+
+def _link_insert(relation: str) -> tuple[type, str, Insert]:
+    """The through model of one of an article's kinds of link, its field naming the entity,
+    and its insert (built once)."""
+    field = Article._meta.get_field(relation)
+    through = field.remote_field.through
+    target = field.m2m_reverse_field_name()
+    return through, target, Insert(through, [field.m2m_field_name(), target])
+
+
+_LINK_INSERTS = {
+    relation: _link_insert(relation) for relation in ("organisations", "people", "events")
+}
 
 
 def _unique_slug(title: str, run: _Run) -> str:
