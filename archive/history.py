@@ -33,6 +33,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Revision, Version
 
+from archive.inserts import Insert
+
 # Never taken from history by a restore: the original as received and its provenance, the
 # row's own bookkeeping, and fields the model derives when it saves.
 NOT_RESTORED = frozenset(
@@ -130,7 +132,8 @@ def record(objects: Iterable[models.Model], comment: str, user=None) -> None:
     written directly, as django-reversion would write them, without its existence check (the
     caller has just saved them) and, for links the caller has named (`known_links`: the
     importer's freshly written ones), without reading them back: two inserts a file instead of
-    six statements. Inside a revision the objects join it, as reversion does.
+    six statements, each built once (archive.inserts). Inside a revision the objects join it,
+    as reversion does.
     """
     from reversion.revisions import _get_content_type, _get_options
 
@@ -162,12 +165,19 @@ def record(objects: Iterable[models.Model], comment: str, user=None) -> None:
     real_user = (
         user if user is not None and not isinstance(user, AnonymousUser) and user.pk else None
     )
-    saved = Revision.objects.using(using).create(
-        date_created=timezone.now(), user=real_user, comment=comment
-    )
+    saved = Revision(date_created=timezone.now(), user=real_user, comment=comment)
+    _REVISION_INSERT.one(saved, using)
     for version in versions:
         version.revision = saved
-    Version.objects.using(using).bulk_create(versions)
+    _VERSION_INSERT.many(versions, using)
+
+
+# The two inserts of `record`, built once (an import writes them for every file).
+_REVISION_INSERT = Insert(Revision, ["date_created", "user", "comment"])
+_VERSION_INSERT = Insert(
+    Version,
+    ["revision", "object_id", "content_type", "db", "format", "serialized_data", "object_repr"],
+)
 
 
 def known_links(obj: models.Model, **related: Iterable[models.Model]) -> None:

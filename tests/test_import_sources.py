@@ -2,6 +2,7 @@
 
 import pytest
 
+from archive.importing import headlines
 from archive.importing.service import import_files
 from archive.models import Article, Organisation
 
@@ -99,3 +100,19 @@ def test_a_transcription_opening_with_its_papers_name_takes_it_as_source(write_f
     assert article.published_date.isoformat() == "2022-06-09"
     assert not article.body_text.startswith("Morning Star")
     assert article.needs_review  # the title is still a guess
+
+
+@pytest.mark.parametrize(
+    ("text", "original"),
+    [
+        ("Talks resume, originally published in The Guardian.", "The Guardian"),
+        ("Talks resume; first appeared on Morning Star", "Morning Star"),
+        ("Talks resume: this article appeared in Tribune.", "Tribune"),
+        ("Talks resume, reproduced with permission of Labour Research.", "Labour Research"),
+        ("Talks resume.\n\nsource: Socialist Worker", "Socialist Worker"),
+        ("Talks resume. The union published its claim.", ""),
+        ("Talks resume. The union made its claim.", ""),
+    ],
+)
+def test_each_form_of_credit_names_the_original_source_and_other_text_names_none(text, original):
+    assert headlines.original_source(text, "Reposting Site")[0] == original

@@ -329,9 +329,16 @@ _CREDIT = re.compile(
 )
 
 
+# A word each form of credit holds (as written, in lower case): a text with none of them has no
+# credit, and is not searched for one (the search tries every position of the text).
+_CREDIT_WORDS = ("published", "appeared", "reproduced", "source")
+
+
 def original_source(text: str, site: str) -> tuple[str, str]:
     """For an article reposted with a credit ("Originally published in The Guardian"): its
     original source and the site that reposted it; else ("", "")."""
+    if not any(word in text for word in _CREDIT_WORDS):
+        return "", ""
     match = _CREDIT.search(text)
     if not match:
         return "", ""

@@ -20,9 +20,11 @@ from archive.importing import dates, similarity, urls
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract, without_masthead
 from archive.importing.linking import EntityMatcher, Links
+from archive.importing.lookups import Lookups
 from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused
 from archive.importing.publications import Publications
 from archive.importing.sources import Source, collect_sources
+from archive.inserts import Insert
 from archive.models import Article, Organisation, SyndicatedCopy
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class _Run:
     max_bytes: int
     matcher: EntityMatcher
     publications: Publications
+    lookups: Lookups = field(default_factory=Lookups)
     # Checksums and URLs of this run's imported files, for duplicates a dry run never wrote.
     seen: dict[tuple[str, str], FileOutcome] = field(default_factory=dict)
     # Slugs given in this run, so a dry run reports the slugs a real one would give.
@@ -136,7 +139,7 @@ def _import_one(source: Source, run: _Run) -> FileOutcome:
                     without_masthead(extracted, extracted.title),
                     source=masthead[0].name,
                 )
-        texts = _Texts.of(_final_text(extracted))
+        texts = _Texts.of(extracted)
         near = _near_duplicate(run, texts)
         if near is not None and run.near_duplicates != "import":
             return _repeat(source, run, decoded, fmt, checksum, extracted, near)
@@ -171,11 +174,10 @@ def _duplicate(source: Source, run: _Run, field_name: str, value: str) -> FileOu
         found = {"id": earlier.article_id, "slug": earlier.slug, "title": earlier.title}
         where = f"{earlier.path}, earlier in this run"
     else:
-        candidates = urls.variants(value) if field_name == "url" else [value]
         found = (
-            Article.objects.filter(**{f"{field_name}__in": candidates})
-            .values("id", "slug", "title")
-            .first()
+            run.lookups.article_with_url(urls.variants(value))
+            if field_name == "url"
+            else run.lookups.article_with_checksum([value])
         )
         if found is None and field_name == "original_checksum" and value in _copy_checksums(run):
             copy = (
@@ -235,7 +237,7 @@ def _save(
         article = Article(
             title=extracted.title,
             standfirst=extracted.standfirst,
-            slug=_unique_slug(extracted.title, run.slugs),
+            slug=_unique_slug(extracted.title, run),
             byline=extracted.byline,
             source=source_name[:SOURCE_LENGTH],
             url=extracted.url,
@@ -255,7 +257,7 @@ def _save(
             needs_review=extracted.title_guessed,
             status=Article.Status.PUBLISHED if run.publish else Article.Status.DRAFT,
         )
-        article.body_html = _body_shown_once(extracted)
+        article.body_html = texts.body_html
         article.save()
         if publication is not None and publication not in links.organisations:
             links.organisations.append(publication)
@@ -336,10 +338,9 @@ def _body_shown_once(extracted: Extracted) -> str:
 _BLOCK_END = re.compile(r"</(?:p|h2|h3|h4)>")
 
 
-def _final_text(extracted: Extracted) -> str:
-    """The text the article will have once its headline and standfirst are shown once
-    (`_body_shown_once`), leaving out a first paragraph that repeats them."""
-    body = _body_shown_once(extracted)
+def _final_text(extracted: Extracted, body: str) -> str:
+    """The text the article will have once its headline and standfirst are shown once (its
+    body, from `_body_shown_once`), leaving out a first paragraph that repeats them."""
     if body == extracted.body_html:
         return extracted.body_text
     # Each block left out was one paragraph of the text: drop as many.
@@ -349,17 +350,21 @@ def _final_text(extracted: Extracted) -> str:
 
 @dataclass(frozen=True)
 class _Texts:
-    """A body's text, with its fingerprint, sketch and shingles for the near-duplicate check."""
+    """The body an article will have and its text, with the text's fingerprint, sketch and
+    shingles for the near-duplicate check."""
 
     fingerprint: str
     sketch: str
     shingles: frozenset[int]
-    body_text: str  # the text the article will have
+    body_html: str  # the body the article will have (its headline and standfirst shown once)
+    body_text: str  # and its text
 
     @classmethod
-    def of(cls, body_text: str) -> _Texts:
+    def of(cls, extracted: Extracted) -> _Texts:
+        body_html = _body_shown_once(extracted)
+        body_text = _final_text(extracted, body_html)
         analysis = similarity.analyse(body_text)
-        return cls(analysis.fingerprint, analysis.sketch, analysis.shingles, body_text)
+        return cls(analysis.fingerprint, analysis.sketch, analysis.shingles, body_html, body_text)
 
 
 @dataclass(frozen=True)
@@ -536,22 +541,32 @@ def _link_entities(article: Article, links: Links) -> None:
         ("events", links.events),
     ):
         if entities:
-            field = Article._meta.get_field(relation)
-            through = field.remote_field.through
-            target = field.m2m_reverse_field_name()
-            through.objects.bulk_create(
-                through(article=article, **{target: entity}) for entity in entities
-            )
+            through, target, insert = _LINK_INSERTS[relation]
+            insert.many([through(article=article, **{target: entity}) for entity in entities])
     # Its history records these links without reading them back.
     history.known_links(
         article, organisations=links.organisations, people=links.people, events=links.events
     )
     # The counts: the article's save has renewed them (archive.apps connects counts.invalidate
     # to it), in this file's transaction, so readers see the new ones, links and all, when it
-    # commits; bulk_create sends no signal of its own and needs no second renewal.
+    # commits; the link inserts send no signal of their own and need no second renewal.
 
 
-def _unique_slug(title: str, taken_in_run: set[str]) -> str:
+def _link_insert(relation: str) -> tuple[type, str, Insert]:
+    """The through model of one of an article's kinds of link, its field naming the entity,
+    and its insert (built once)."""
+    field = Article._meta.get_field(relation)
+    through = field.remote_field.through
+    target = field.m2m_reverse_field_name()
+    return through, target, Insert(through, [field.m2m_field_name(), target])
+
+
+_LINK_INSERTS = {
+    relation: _link_insert(relation) for relation in ("organisations", "people", "events")
+}
+
+
+def _unique_slug(title: str, run: _Run) -> str:
     """A slug from the title that no article (nor an earlier file of this run) has.
 
     The title's slug, else the slug with -2, -3...: each batch of candidates is one indexed
@@ -561,9 +576,7 @@ def _unique_slug(title: str, taken_in_run: set[str]) -> str:
     first = 1
     while True:
         candidates = [_numbered(base, number) for number in range(first, first + SLUG_BATCH)]
-        taken = taken_in_run | set(
-            Article.objects.filter(slug__in=candidates).order_by().values_list("slug", flat=True)
-        )
+        taken = run.slugs | run.lookups.slugs_taken(candidates)
         free = [candidate for candidate in candidates if candidate not in taken]
         if free:
             return free[0]
