@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connections, router
 from pyroaring import BitMap
@@ -213,7 +215,7 @@ class ArticleList:
         if self.searching:
             # One match a request (archive.search keeps it); its notes join the list's. The
             # count index keeps only published articles, so drafts among the ids fall away.
-            sets["q"] = index.positions_of(self._matched.ids)
+            sets["q"] = self._found.positions
         for name, relation in ENTITY_PARAMETERS.items():
             if values.get(name):
                 sets[name] = index.entity_set(relation, values[name])
@@ -234,12 +236,34 @@ class ArticleList:
         return bool(self.values.get("q") and self.query)
 
     @cached_property
-    def _matched(self) -> search.Matched:
-        return search.matched(self.query, self.notes)
+    def _found(self) -> _Found:
+        """The search's matches as positions in the count index.
+
+        A search too broad to rank (more than search.RANK_LIMIT matches, read newest first)
+        is remembered in the cache under the count index's token and the query's match key:
+        the same words with another filter, sort or page, which is how readers narrow a
+        search, then skip reading its tens of thousands of ids again. A ranked search is
+        cheap to repeat and needs its ranks; a search cut short for time is never kept."""
+        key = None
+        if settings.ARCHIVE_SEARCH_MATCH_CACHE:
+            key = f"search-positions:{self.index.token}:{search.match_key(self.query)}"
+            kept = cache.get(key)
+            if kept is not None:
+                blob, notes = kept
+                self.notes.extend(note for note in notes if note not in self.notes)
+                return _Found(BitMap.deserialize(blob), complete=True, ranked=None)
+        matched = search.matched(self.query, self.notes)
+        positions = self.index.positions_of(matched.ids)
+        if key and matched.complete and matched.ranks is None:
+            positions.run_optimize()
+            kept = (positions.serialize(), matched.notes)
+            cache.set(key, kept, settings.ARCHIVE_SEARCH_MATCH_CACHE_SECONDS)
+        ranked = matched if matched.ranks is not None else None
+        return _Found(positions, complete=matched.complete, ranked=ranked)
 
     @property
     def search_complete(self) -> bool:
-        return not self.searching or self._matched.complete
+        return not self.searching or self._found.complete
 
     @property
     def shows_counts(self) -> bool:
@@ -286,7 +310,7 @@ class ArticleList:
         return paginator.page(number)
 
     def _rows(self, offset: int, limit: int) -> list[Article]:
-        if self.sort == "relevance" and self._matched.ranks is not None:
+        if self.sort == "relevance" and self.searching and self._found.ranked is not None:
             return articles_in_order(self._by_relevance[offset : offset + limit])
         if self.sort == "oldest":
             ids = self.index.oldest(self.matches, offset, limit)
@@ -298,7 +322,7 @@ class ArticleList:
     def _by_relevance(self) -> list[int]:
         """Ids of the matches that pass every filter, best match first, then newest (at most
         search.RANK_LIMIT of them: a search with more is not ranked)."""
-        found, index, allowed = self._matched, self.index, self.matches
+        found, index, allowed = self._found.ranked, self.index, self.matches
         ranked = []
         for pk, rank in zip(found.ids, found.ranks or (), strict=True):
             position = index.position_of(pk)
@@ -334,6 +358,13 @@ def articles_in_order(ids: list[int]) -> list[Article]:
         article = Article.from_db(database, statement.names, values)
         found[article.pk] = article
     return [found[pk] for pk in ids if pk in found]
+
+
+@dataclass(frozen=True)
+class _Found:
+    positions: BitMap  # of the matches in the count index (published articles only)
+    complete: bool
+    ranked: search.Matched | None  # the match itself, when it has ranks
 
 
 @dataclass(frozen=True)

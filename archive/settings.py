@@ -215,6 +215,11 @@ else:
 # Whole public pages for anonymous readers, renewed by any write (archive/page_cache.py).
 ARCHIVE_PAGE_CACHE = env_bool("ARCHIVE_PAGE_CACHE", True)
 ARCHIVE_PAGE_CACHE_SECONDS = env_int("ARCHIVE_PAGE_CACHE_SECONDS", 600)
+# The matches of a search too broad to rank, as positions in the count index, kept in the
+# cache per index and query so that narrowing it by a filter does not search again
+# (archive/listing.py). Separate from the page cache: `make bench` turns that off, not this.
+ARCHIVE_SEARCH_MATCH_CACHE = env_bool("ARCHIVE_SEARCH_MATCH_CACHE", True)
+ARCHIVE_SEARCH_MATCH_CACHE_SECONDS = env_int("ARCHIVE_SEARCH_MATCH_CACHE_SECONDS", 600)
 # The count index (archive/counts.py) after a write: an archive of fewer published articles
 # than this is reindexed by the next request (well under 100 ms); a larger one is reindexed by
 # the worker (`manage.py db_worker`) while readers are served from the previous index, unless

@@ -244,3 +244,44 @@ def test_counts_over_a_small_match_run_without_the_budgets_overhead(client, arti
         client.get("/articles/?q=strike&union=pcs")
     bounded = [q for q in context.captured_queries if "statement_timeout" in q["sql"]]
     assert len(bounded) <= 2  # the search itself only (PostgreSQL); none on SQLite
+
+
+def test_a_search_too_broad_to_rank_is_read_once_then_narrowed_from_memory(
+    client, articles, monkeypatch, settings
+):
+    settings.ARCHIVE_PAGE_CACHE = False  # the pages themselves are made every time
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    engine = type(search.backend())
+    reads = []
+    real = engine.newest_matches
+
+    def counted(self, *args, **kwargs):
+        reads.append(True)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "newest_matches", counted)
+    first = client.get("/articles/?q=strike")
+    narrowed = client.get("/articles/?q=strike&union=pcs")
+    again = client.get("/articles/?q=strike")
+    assert len(reads) == 1  # the narrowed and repeated searches did not search again
+    assert narrowed.context["page"].paginator.count == 3
+    assert again.content == first.content  # the same page, its note included
+    assert "too many to rank by relevance" in again.content.decode()
+
+    make_article(title="Strike news today", slug="strike-new", original="A strike today.")
+    page = client.get("/articles/?q=strike")
+    assert len(reads) == 2  # a write made a new count index: searched again
+    assert page.context["page"].paginator.count == 7
+
+
+def test_a_ranked_search_is_not_kept_between_requests(client, articles, monkeypatch, settings):
+    settings.ARCHIVE_PAGE_CACHE = False
+    engine = type(search.backend())
+    reads = []
+    real = engine.newest_matches
+    monkeypatch.setattr(
+        engine, "newest_matches", lambda self, *a, **k: reads.append(True) or real(self, *a, **k)
+    )
+    client.get("/articles/?q=ballot")
+    client.get("/articles/?q=ballot&union=pcs")
+    assert len(reads) == 2  # ranks are not kept: a ranked search is read every time

@@ -21,6 +21,7 @@ connection's vendor; any other database is refused by a system check (checks.py)
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
 from dataclasses import dataclass, field
@@ -332,13 +333,21 @@ class Matched:
     ids: list[int]  # every matching article, of any status
     ranks: list[float] | None  # beside ids (lower is better); None when not ranked
     complete: bool  # False: cut short to answer in time
+    notes: tuple[str, ...] = ()  # what the search said about itself (also given to `notes`)
 
 
 def matched(query: SearchQuery, notes: list[str] | None = None) -> Matched:
     """The request's one match for `query`, read from memory: no statement joins it."""
     found = match(query)
     found.attach(notes)
-    return Matched(found.ids, found.ranks, found.complete)
+    return Matched(found.ids, found.ranks, found.complete, tuple(found.notes))
+
+
+def match_key(query: SearchQuery) -> str:
+    """A short name for what `query` matches (its words once their names are widened, and
+    the search backend): two queries with the same key find the same articles."""
+    identity = repr((connection.vendor, _expanded(query).key))
+    return hashlib.sha256(identity.encode()).hexdigest()[:32]
 
 
 def by_relevance(queryset: QuerySet, query: SearchQuery, notes: list[str] | None = None):
