@@ -53,6 +53,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from pyroaring import BitMap
 
+from archive import announcements
 from archive.models import Article, CacheGeneration, CountIndex, Event, Organisation, Person
 
 logger = logging.getLogger(__name__)
@@ -89,11 +90,12 @@ def generation() -> str:
         return token
     shared = shared_copy()
     if shared is not None:
-        token = shared.get(GENERATION_KEY)
+        # Heard from Redis's announcements without asking, or else asked.
+        token = announcements.heard(shared, GENERATION_KEY) or shared.get(GENERATION_KEY)
     if token is None:
         token, _local.rebuild_requested_at = _stored_generation_row()
         if shared is not None:
-            shared.add(GENERATION_KEY, token, None)  # never over a newer copy
+            announcements.offer(shared, GENERATION_KEY, token)  # never over a newer copy
     else:
         _local.rebuild_requested_at = UNREAD  # read by index() only if it needs it
     if getattr(_local, "scoped", False):
@@ -150,7 +152,7 @@ def _publish_generation() -> None:
     copy is made last."""
     shared = _shared_cache()
     if shared is not None:
-        shared.set(GENERATION_KEY, _stored_generation(), None)
+        announcements.announce(shared, GENERATION_KEY, _stored_generation())
 
 
 def _aware(value) -> dt.datetime | None:

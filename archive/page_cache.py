@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from archive import counts
+from archive import announcements, counts
 
 IGNORED_PARAMETERS = ("utm_", "fbclid", "gclid")
 
@@ -74,15 +76,50 @@ def _storable(response: HttpResponse) -> bool:
     )
 
 
+class _Copies:
+    """Pages this process took from the shared cache, the most recently used kept (served
+    only under the generation they were made under, like the shared cache's)."""
+
+    def __init__(self) -> None:
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def keep(self, key: str, entry: tuple) -> None:
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > settings.ARCHIVE_PAGE_COPIES:
+                self.pages.popitem(last=False)
+
+
+_copies = _Copies()
+
+
 def _fetch(key: str):
-    """The entry stored for the URL; with a shared cache, the generation's copy comes in the
-    same round trip (and is then the request's generation)."""
+    """The entry stored for the URL: this process's own copy when it is current, else the
+    cache's. With a shared cache, the generation is the one this process heard announced
+    (archive.announcements); when it cannot vouch for that, the generation's copy comes in
+    the same round trip as the page (and is then the request's generation)."""
     shared = counts.shared_copy()
-    if shared is None:
-        return cache.get(key)
-    found = shared.get_many([key, counts.GENERATION_KEY])
-    counts.adopt_generation(found.get(counts.GENERATION_KEY))
-    return found.get(key)
+    if shared is not None and announcements.heard(shared, counts.GENERATION_KEY) is None:
+        found = shared.get_many([key, counts.GENERATION_KEY])
+        counts.adopt_generation(found.get(counts.GENERATION_KEY))
+        return found.get(key)
+    made_under = _made_under()
+    entry = _copies.get(key)
+    if entry is not None and entry[0] == made_under:
+        return entry
+    entry = cache.get(key)
+    if entry is not None and entry[0] == made_under:
+        _copies.keep(key, entry)
+    return entry
 
 
 def for_readers(view):
@@ -103,11 +140,9 @@ def for_readers(view):
                 return response
             response = view(request, *args, **kwargs)
             if _storable(response):
-                cache.set(
-                    key,
-                    (made_under, dict(response.items()), response.content),
-                    settings.ARCHIVE_PAGE_CACHE_SECONDS,
-                )
+                entry = (made_under, dict(response.items()), response.content)
+                cache.set(key, entry, settings.ARCHIVE_PAGE_CACHE_SECONDS)
+                _copies.keep(key, entry)
             return response
 
     return wrapper

@@ -215,6 +215,8 @@ else:
 # Whole public pages for anonymous readers, renewed by any write (archive/page_cache.py).
 ARCHIVE_PAGE_CACHE = env_bool("ARCHIVE_PAGE_CACHE", True)
 ARCHIVE_PAGE_CACHE_SECONDS = env_int("ARCHIVE_PAGE_CACHE_SECONDS", 600)
+# With Redis: how many pages each process also keeps in its own memory (archive/page_cache.py).
+ARCHIVE_PAGE_COPIES = env_int("ARCHIVE_PAGE_COPIES", 500)
 # The matches of a search too broad to rank, as positions in the count index, kept in the
 # cache per index and query so that narrowing it by a filter does not search again
 # (archive/listing.py). Separate from the page cache: `make bench` turns that off, not this.

@@ -28,10 +28,14 @@ def redis_cache(settings):
             "KEY_PREFIX": "cache-backend-tests",
         }
     }
+    from archive import announcements
+
     cache = caches["default"]
     cache.clear()
+    announcements._listeners.clear()  # each test's database starts from its own generation
     yield cache
     cache.clear()
+    announcements._listeners.clear()
 
 
 def test_the_redis_cache_reuses_one_client_instead_of_making_one_per_call(redis_cache):
@@ -104,3 +108,79 @@ def test_a_write_not_yet_committed_leaves_the_shared_copy_alone(served_page, pcs
         assert inside != published
         assert caches["default"].get(counts.GENERATION_KEY) == published
     assert caches["default"].get(counts.GENERATION_KEY) == inside
+
+
+def _heard(cache, expected=None, seconds=3.0):
+    """What this process's listener has heard, once it has heard `expected` (or anything)."""
+    import time
+
+    from archive import announcements, counts
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        token = announcements.heard(cache, counts.GENERATION_KEY)
+        if token is not None and (expected is None or token == expected):
+            return token
+        time.sleep(0.01)
+    return announcements.heard(cache, counts.GENERATION_KEY)
+
+
+def _announce_from_another_server(cache, token: str) -> None:
+    """What another app server's write does after it commits: store, then publish."""
+    from archive import counts
+
+    key = cache.make_and_validate_key(counts.GENERATION_KEY)
+    client = cache._cache.get_client(write=True)
+    cache.set(counts.GENERATION_KEY, token, None)
+    client.publish(key + ":announced", token)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_generation_announced_by_another_server_is_heard_without_asking(redis_cache):
+    from archive import counts
+
+    # Redis was emptied: the first reader copies the database's token there, and says so.
+    assert counts.generation() == counts._stored_generation()
+    assert _heard(redis_cache) == counts._stored_generation()
+    _announce_from_another_server(redis_cache, "from-elsewhere")
+    assert _heard(redis_cache, "from-elsewhere") == "from-elsewhere"
+    assert counts.generation() == "from-elsewhere"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_redis_is_asked_when_the_listener_cannot_vouch_for_what_it_heard(redis_cache):
+    from archive import announcements, counts
+
+    _heard(redis_cache)
+    redis_cache.set(counts.GENERATION_KEY, "stored-but-not-announced", None)
+    for listener in announcements._listeners.values():
+        listener.alive_at = 0.0  # no sign of life for longer than TRUST_SECONDS
+    assert announcements.heard(redis_cache, counts.GENERATION_KEY) is None
+    assert counts.generation() == "stored-but-not-announced"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_cached_page_comes_from_the_process_until_another_server_writes(
+    client, served_page, pcs, monkeypatch
+):
+    from archive.models import CacheGeneration
+
+    cache = caches["default"]
+    _heard(cache)
+    client.get(served_page)  # stored, in Redis and in this process
+
+    def no_round_trip(*args, **kwargs):
+        raise AssertionError("asked Redis")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(type(cache), "get", no_round_trip)
+        patched.setattr(type(cache), "get_many", no_round_trip)
+        assert client.get(served_page)["X-Page-Cache"] == "hit"
+
+    pcs.articles.update(title="Renamed elsewhere")  # another server's write, then its news
+    CacheGeneration.objects.filter(pk=1).update(token="written-elsewhere")
+    _announce_from_another_server(cache, "written-elsewhere")
+    assert _heard(cache, "written-elsewhere") == "written-elsewhere"
+    response = client.get(served_page)
+    assert "X-Page-Cache" not in response
+    assert "Renamed elsewhere" in response.content.decode()
