@@ -482,8 +482,11 @@ def run_database(label: str, database_url: str, args, extra_env: dict[str, str])
     for name, by_mode in results.items():
         on, off = by_mode[True], by_mode[False]
         queries = info["pages"].get(name, {}).get("queries")
+        # The mix asks each URL once, so with the page cache on every request is a miss too:
+        # both runs are held to the uncached target (the cached one is for the same URL again).
+        cached_target = TARGET_OFF[LIST] if name.startswith("mix") else 0.60
         checks = [
-            on["ratio"] >= 0.60,
+            on["ratio"] >= cached_target,
             off["ratio"] >= TARGET_OFF[kinds[name]],
             max(on["p99"], off["p99"]) <= 60,
             queries is None or queries <= 12,
