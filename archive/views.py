@@ -285,16 +285,24 @@ def timeline(request: HttpRequest) -> HttpResponse:
     index = counts.index()
     public = _public(request, index)
     filterset = EventFilter(request.GET, queryset=Event.objects.all())
-    events = filterset.qs.prefetch_related("organisations")
+    chosen = filterset.qs
+    events = [e for e in chosen.order_by("start_date", "name") if public("events", e.pk)]
+    # Each event's organisations, by name, from one plain query (prefetch_related made a
+    # related manager per event, a quarter of the page's time).
+    taking_part: dict[int, list[Organisation]] = {}
+    links = Event.organisations.through.objects.filter(event__in=chosen.values("pk"))
+    rows = links.order_by("organisation__name").values_list(
+        "event_id", "organisation_id", "organisation__name", "organisation__abbreviation"
+    )
+    for event_id, pk, name, abbreviation in rows:
+        if public("organisations", pk):
+            organisation = Organisation(id=pk, name=name, abbreviation=abbreviation)
+            taking_part.setdefault(event_id, []).append(organisation)
     years: dict[int, list[Event]] = {}
-    for event in events.order_by("start_date", "name"):
-        if not public("events", event.pk):
-            continue
+    for event in events:
         event.article_count = index.count_of("events", event.pk)
         event.list_url = _list_url(event=event.slug)
-        event.shown_organisations = [
-            org for org in event.organisations.all() if public("organisations", org.pk)
-        ]
+        event.shown_organisations = taking_part.get(event.pk, [])
         years.setdefault(event.start_date.year, []).append(event)
     unions = facets.timeline_unions(filterset, public)
     context = {
