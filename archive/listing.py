@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connections, router
+from django.db import router
 from pyroaring import BitMap
 
 from archive import counts, links, search
@@ -37,6 +37,7 @@ from archive.filters import (
     ArticleFilter,
 )
 from archive.models import Article
+from archive.statements import Statement, compile_once
 
 State = dict[str, list[str]]
 STATE_PARAMETERS = (*FILTER_PARAMETERS, "sort")
@@ -336,28 +337,21 @@ class ArticleList:
 
 
 def articles_in_order(ids: list[int]) -> list[Article]:
-    """The articles with these ids, in this order, as lists show them (one query).
-
-    Every list page, entity page and article page asks this; the ORM spent longer compiling
-    the statement than the database took to run it, so the statement for each number of ids
-    is compiled once per process and database, from the same queryset as before."""
+    """The articles with these ids, in this order, as lists show them (one query, compiled
+    once per number of ids: archive/statements.py)."""
     if not ids:
         return []
-    database = router.db_for_read(Article)
-    connection = connections[database]
-    statement = _rows_statement(len(ids), database)
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, (*statement.fixed, *ids))
-        rows = cursor.fetchall()
-    found = {}
-    for row in rows:
-        values = list(row)
-        for position, (steps, expression) in statement.converters:
-            for step in steps:
-                values[position] = step(values[position], expression, connection)
-        article = Article.from_db(database, statement.names, values)
-        found[article.pk] = article
+    statement = _rows_statement(len(ids), router.db_for_read(Article))
+    found = {article.pk: article for article in statement.rows(ids)}
     return [found[pk] for pk in ids if pk in found]
+
+
+@functools.lru_cache(maxsize=128)
+def _rows_statement(count: int, database: str) -> Statement:
+    # published() again: whatever index the ids came from, no draft is ever listed.
+    queryset = Article.objects.using(database).published().defer(*LIST_FIELDS_DEFERRED)
+    markers = list(range(-count, 0))  # ids no row has
+    return compile_once(queryset.filter(id__in=markers).order_by(), markers)
 
 
 @dataclass(frozen=True)
@@ -365,28 +359,6 @@ class _Found:
     positions: BitMap  # of the matches in the count index (published articles only)
     complete: bool
     ranked: search.Matched | None  # the match itself, when it has ranks
-
-
-@dataclass(frozen=True)
-class _Statement:
-    sql: str
-    fixed: tuple  # the parameters before the ids
-    names: list[str]  # each column's field
-    converters: list  # (column, (converters, expression)), as the ORM applies them
-
-
-@functools.lru_cache(maxsize=128)
-def _rows_statement(count: int, database: str) -> _Statement:
-    # published() again: whatever index the ids came from, no draft is ever listed.
-    queryset = Article.objects.using(database).published().defer(*LIST_FIELDS_DEFERRED)
-    marker = list(range(-count, 0))  # ids no row has, found again among the parameters
-    compiler = queryset.filter(id__in=marker).order_by().query.get_compiler(database)
-    sql, params = compiler.as_sql()
-    if list(params[len(params) - count :]) != marker:
-        raise AssertionError("the ids are not the statement's last parameters")
-    names = [column.target.attname for column, _, _ in compiler.select]
-    converters = compiler.get_converters([column for column, _, _ in compiler.select])
-    return _Statement(sql, tuple(params[: len(params) - count]), names, list(converters.items()))
 
 
 class _Rows:

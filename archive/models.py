@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import hashlib
 import math
 import sys
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, router
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from archive import links, sanitize
+from archive import links, sanitize, statements
 from archive.importing import similarity
 
 
@@ -470,6 +471,20 @@ class DatePrecision(models.TextChoices):
 class OriginalFormat(models.TextChoices):
     HTML = "html", "HTML"
     TEXT = "text", "Plain text"
+
+
+def published_article(slug: str) -> Article | None:
+    """The published article at this slug, or None: the article page's read, with a statement
+    compiled once per process (archive/statements.py) from Article.objects.published()."""
+    found = _published_by_slug(router.db_for_read(Article)).rows([slug])
+    return found[0] if found else None
+
+
+@functools.lru_cache(maxsize=8)
+def _published_by_slug(database: str) -> statements.Statement:
+    marker = "\x00slug\x00"  # no slug is this
+    queryset = Article.objects.using(database).published().filter(slug=marker).order_by()
+    return statements.compile_once(queryset, [marker])
 
 
 @dataclass(frozen=True)

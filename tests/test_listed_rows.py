@@ -34,3 +34,17 @@ def test_lists_of_every_length_read_their_rows(client, published_article):
     for count in (1, 2, 20, 25):
         ids = [article.pk for article in made[:count]]
         assert [article.pk for article in articles_in_order(ids)] == ids
+
+
+def test_the_article_page_reads_a_published_article_by_slug_as_the_orm_does(published_article):
+    from archive.models import published_article as by_slug
+
+    draft = make_article(title="Draft", slug="draft", status=Article.Status.DRAFT)
+    found = by_slug(published_article.slug)
+    expected = Article.objects.get(pk=published_article.pk)
+    for field in Article._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert by_slug(draft.slug) is None and by_slug("no-such-article") is None
+    found.title = "Corrected"
+    found.save()  # an instance it made saves like any other
+    assert Article.objects.get(pk=found.pk).title == "Corrected"
