@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from urllib.parse import urlencode
 
@@ -77,26 +78,39 @@ def _storable(response: HttpResponse) -> bool:
 
 
 class _Copies:
-    """Pages this process took from the shared cache, the most recently used kept (served
-    only under the generation they were made under, like the shared cache's)."""
+    """Pages this process took from the cache or made, the most recently used kept: served
+    only under the generation they were made under, like the cache's, and for no longer than
+    ARCHIVE_PAGE_CACHE_SECONDS (a page's citation says when it was accessed)."""
 
     def __init__(self) -> None:
-        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.pages: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: str):
         with self.lock:
-            entry = self.pages.get(key)
-            if entry is not None:
-                self.pages.move_to_end(key)
-            return entry
+            kept = self.pages.get(key)
+            if kept is None:
+                return None
+            if _now() - kept[0] >= settings.ARCHIVE_PAGE_CACHE_SECONDS:
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return kept[1]
 
     def keep(self, key: str, entry: tuple) -> None:
         with self.lock:
-            self.pages[key] = entry
+            self.pages[key] = (_now(), entry)
             self.pages.move_to_end(key)
             while len(self.pages) > settings.ARCHIVE_PAGE_COPIES:
                 self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+def _now() -> float:
+    return time.monotonic()
 
 
 _copies = _Copies()

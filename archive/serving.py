@@ -45,7 +45,7 @@ def warm_up() -> None:
     from django.template.loader import get_template
     from django.urls import get_resolver
 
-    from archive import counts
+    from archive import announcements, counts
     from archive.search import aliases
 
     get_resolver().reverse_dict  # noqa: B018 - imports every view module and indexes the URLs
@@ -55,8 +55,9 @@ def warm_up() -> None:
             # As a page would: by the first engine that has it (Jinja2 for the public pages).
             get_template(path.relative_to(root).as_posix())
     try:
-        counts.load_stored()  # never built here: that would hold the server back
-        aliases.known_names()  # the names a search widens to their other names
+        with announcements.not_listening():  # each worker listens for itself
+            counts.load_stored()  # never built here: that would hold the server back
+            aliases.known_names()  # the names a search widens to their other names
     except DatabaseError:
         pass  # not migrated yet: the first request reads it
     finally:

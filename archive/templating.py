@@ -110,7 +110,7 @@ def date(value, format_string: str = "N j, Y") -> str:
         return ""
     if type(value) is dt.date:
         return _day(value, format_string, translation.get_language())
-    return dateformat.format(value, format_string)
+    return dateformat.format(timezone.template_localtime(value), format_string)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -160,7 +160,8 @@ def highwire_date(article) -> str:
 
 def environment(**options) -> jinja2.Environment:
     """Called by Django's Jinja2 backend with the OPTIONS of settings.TEMPLATES."""
-    options.setdefault("undefined", jinja2.ChainableUndefined)
+    # Django's backend sets Undefined (DebugUndefined with DEBUG); empty, as Django renders it.
+    options["undefined"] = jinja2.ChainableUndefined
     # The backend's loader reads settings.TEMPLATES' DIRS; this one reads the same folders.
     options["loader"] = PublicPagesLoader(options["loader"].searchpath)
     env = jinja2.Environment(**options)  # noqa: S701 - Django's backend sets autoescape=True

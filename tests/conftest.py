@@ -32,6 +32,16 @@ def _jinja2_pages_report_their_context():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_copies_from_another_test():
+    """Pages a process keeps (page_cache) are marked with a generation that another test's
+    rolled-back database can have too."""
+    yield
+    from archive import page_cache
+
+    page_cache._copies.clear()
+
+
+@pytest.fixture(autouse=True)
 def _match_table_of_a_fresh_request():
     """Each test starts as a new request would: a search one test ran outside a request (whose
     rows its rolled-back transaction took away) leaves nothing for the next test to empty."""

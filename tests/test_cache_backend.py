@@ -184,3 +184,25 @@ def test_a_cached_page_comes_from_the_process_until_another_server_writes(
     response = client.get(served_page)
     assert "X-Page-Cache" not in response
     assert "Renamed elsewhere" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_announcement_lost_on_the_way_is_taken_from_the_stored_copy(redis_cache, monkeypatch):
+    from archive import announcements, counts
+
+    monkeypatch.setattr(announcements, "PING_SECONDS", 0.05)
+    assert counts.generation() == _heard(redis_cache)
+    redis_cache.set(counts.GENERATION_KEY, "stored-never-told", None)  # a writer died here
+    assert _heard(redis_cache, "stored-never-told") == "stored-never-told"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_writing_process_reads_redis_until_its_own_announcement_is_back(redis_cache):
+    from archive import announcements, counts
+
+    assert counts.generation() == _heard(redis_cache)
+    listener = next(iter(announcements._listeners.values()))
+    listener.expect("not-yet-back")  # announced, not heard back
+    assert announcements.heard(redis_cache, counts.GENERATION_KEY) is None
+    announcements.announce(redis_cache, counts.GENERATION_KEY, "back-now")
+    assert _heard(redis_cache, "back-now") == "back-now"

@@ -5,6 +5,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
 
@@ -138,3 +139,20 @@ def test_every_public_page_is_cached(client, cache_backend, articles, pcs):
     ]:
         client.get(url)
         assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+@pytest.mark.django_db
+def test_a_page_kept_in_the_process_is_not_served_after_the_cache_time(client, monkeypatch):
+    from django.core.cache import cache
+
+    from archive import page_cache
+
+    now = [1000.0]
+    monkeypatch.setattr(page_cache, "_now", lambda: now[0])
+    client.get("/articles/")
+    assert client.get("/articles/")["X-Page-Cache"] == "hit"
+    cache.clear()  # the shared entry is gone: only the process's copy could answer
+    assert client.get("/articles/")["X-Page-Cache"] == "hit"
+    cache.clear()
+    now[0] += settings.ARCHIVE_PAGE_CACHE_SECONDS
+    assert "X-Page-Cache" not in client.get("/articles/")
