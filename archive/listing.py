@@ -243,21 +243,22 @@ class ArticleList:
         A search too broad to rank (more than search.RANK_LIMIT matches, read newest first)
         is remembered in the cache under the count index's token and the query's match key:
         the same words with another filter, sort or page, which is how readers narrow a
-        search, then skip reading its tens of thousands of ids again. A ranked search is
-        cheap to repeat and needs its ranks; a search cut short for time is never kept."""
+        search, then skip reading its tens of thousands of ids again (a search capped at
+        search.MATCH_LIMIT too: the same ids every time). A ranked search is cheap to repeat
+        and needs its ranks; a search cut short for time is never kept."""
         key = None
         if settings.ARCHIVE_SEARCH_MATCH_CACHE:
             key = f"search-positions:{self.index.token}:{search.match_key(self.query)}"
             kept = cache.get(key)
             if kept is not None:
-                blob, notes = kept
+                blob, notes, complete = kept
                 self.notes.extend(note for note in notes if note not in self.notes)
-                return _Found(BitMap.deserialize(blob), complete=True, ranked=None)
+                return _Found(BitMap.deserialize(blob), complete=complete, ranked=None)
         matched = search.matched(self.query, self.notes)
         positions = self.index.positions_of(matched.ids)
-        if key and matched.complete and matched.ranks is None:
+        if key and not matched.timed_out and matched.ranks is None:
             positions.run_optimize()
-            kept = (positions.serialize(), matched.notes)
+            kept = (positions.serialize(), matched.notes, matched.complete)
             cache.set(key, kept, settings.ARCHIVE_SEARCH_MATCH_CACHE_SECONDS)
         ranked = matched if matched.ranks is not None else None
         return _Found(positions, complete=matched.complete, ranked=ranked)

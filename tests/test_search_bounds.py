@@ -285,3 +285,43 @@ def test_a_ranked_search_is_not_kept_between_requests(client, articles, monkeypa
     client.get("/articles/?q=ballot")
     client.get("/articles/?q=ballot&union=pcs")
     assert len(reads) == 2  # ranks are not kept: a ranked search is read every time
+
+
+def test_a_search_capped_at_its_match_limit_is_kept_and_still_says_so(
+    client, articles, monkeypatch, settings
+):
+    settings.ARCHIVE_PAGE_CACHE = False
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search, "MATCH_LIMIT", 4)
+    engine = type(search.backend())
+    reads = []
+    real = engine.newest_matches
+    monkeypatch.setattr(
+        engine, "newest_matches", lambda self, *a, **k: reads.append(True) or real(self, *a, **k)
+    )
+    first = client.get("/articles/?q=strike")
+    again = client.get("/articles/?q=strike")
+    assert len(reads) == 1
+    assert again.context["page"].paginator.count == 4
+    assert "matches more than 4 articles, more than one search reads" in again.content.decode()
+    assert not again.context["facets"]  # still no counts over part of the matches
+    assert again.content == first.content
+
+
+def test_a_search_cut_short_for_time_is_searched_again(client, articles, monkeypatch, settings):
+    settings.ARCHIVE_PAGE_CACHE = False
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    engine = type(search.backend())
+    reads = []
+    real = engine.newest_matches
+
+    def slow_when_broad(self, cursor, query, limit):
+        reads.append(limit)
+        if limit > search.FALLBACK_LIMIT:
+            raise SearchTimeout
+        return real(self, cursor, query, limit)
+
+    monkeypatch.setattr(engine, "newest_matches", slow_when_broad)
+    client.get("/articles/?q=strike")
+    client.get("/articles/?q=strike")
+    assert len(reads) == 4  # twice each time: the full read ran out, the fallback answered

@@ -133,6 +133,7 @@ class Match:
     ids: list[int] = field(default_factory=list)
     ranks: list[float] | None = None  # beside ids, lower is better; None: not ranked
     complete: bool = True
+    timed_out: bool = False  # cut short by the time budget (not by MATCH_LIMIT)
     stored: bool = False  # in the match table
     notes: list[str] = field(default_factory=list)
     sinks: list[list[str]] = field(default_factory=list)
@@ -251,7 +252,7 @@ def _unranked(result: Match) -> None:
 
 def _fall_back(engine: Backend, cursor, result: Match) -> None:
     """The search ran out of time: show some of its matches, unranked, or none."""
-    result.ranks, result.complete = None, False
+    result.ranks, result.complete, result.timed_out = None, False, True
     try:
         with engine.bounded(max(FALLBACK_SECONDS, result.budget.remaining()), searching=True):
             result.ids = engine.newest_matches(cursor, result.query, FALLBACK_LIMIT)
@@ -332,15 +333,16 @@ class Matched:
 
     ids: list[int]  # every matching article, of any status
     ranks: list[float] | None  # beside ids (lower is better); None when not ranked
-    complete: bool  # False: cut short to answer in time
+    complete: bool  # False: cut short (MATCH_LIMIT reached, or out of time)
     notes: tuple[str, ...] = ()  # what the search said about itself (also given to `notes`)
+    timed_out: bool = False  # cut short by the time budget: another try may find more
 
 
 def matched(query: SearchQuery, notes: list[str] | None = None) -> Matched:
     """The request's one match for `query`, read from memory: no statement joins it."""
     found = match(query)
     found.attach(notes)
-    return Matched(found.ids, found.ranks, found.complete, tuple(found.notes))
+    return Matched(found.ids, found.ranks, found.complete, tuple(found.notes), found.timed_out)
 
 
 def match_key(query: SearchQuery) -> str:
