@@ -38,21 +38,13 @@ def _visible_articles(request: HttpRequest) -> QuerySet:
     return Article.objects.published()
 
 
-def _visible_entities(request: HttpRequest, queryset: QuerySet) -> QuerySet:
-    """Staff see every organisation, person and event; the public only those named in a
-    published article."""
-    if request.user.is_staff:
-        return queryset
-    return queryset.public()
-
-
 ENTITY_RELATIONS = {Organisation: "organisations", Person: "people", Event: "events"}
 
 
 def _public(request: HttpRequest, index: counts.ArticleIndex) -> Callable[[str, int], bool]:
     """Whether this reader sees an organisation, person or event ("organisations", id): staff
-    every one; the public those named in a published article, as _visible_entities has it,
-    read from the count index (which holds exactly the published articles) instead of a
+    every one; the public those named in a published article (EntityQuerySet.public), read
+    from the count index (which holds exactly the published articles) instead of a
     subquery per list."""
     if request.user.is_staff:
         return lambda relation, pk: True
@@ -163,7 +155,8 @@ def _kind_groups(organisations) -> list[tuple[str, list[Organisation]]]:
 @page_cache.for_readers
 def organisation_list(request: HttpRequest) -> HttpResponse:
     index = counts.index()
-    organisations = list(_visible_entities(request, Organisation.objects.order_by("name")))
+    sees = _sight(request, index)
+    organisations = [org for org in Organisation.objects.order_by("name") if sees(org)]
     for organisation in organisations:
         organisation.article_count = index.count_of("organisations", organisation.pk)
     return render(
@@ -206,11 +199,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @page_cache.for_readers
 def person_list(request: HttpRequest) -> HttpResponse:
     index = counts.index()
-    people = list(
-        _visible_entities(request, Person.objects.all())
-        .prefetch_related(Prefetch("roles", Role.objects.select_related("organisation")))
-        .order_by("name")
-    )
+    sees = _sight(request, index)
+    roles = Prefetch("roles", Role.objects.select_related("organisation"))
+    people = [p for p in Person.objects.prefetch_related(roles).order_by("name") if sees(p)]
     for person in people:
         person.article_count = index.count_of("people", person.pk)
     return render(request, "archive/person_list.html", {"people": people})
@@ -259,26 +250,19 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "archive/event_detail.html", context)
 
 
-def _permanent_querysets(request: HttpRequest) -> dict[str, QuerySet]:
-    return {
-        Article.PERMANENT_PREFIX: _visible_articles(request),
-        Organisation.PERMANENT_PREFIX: _visible_entities(request, Organisation.objects.all()),
-        Person.PERMANENT_PREFIX: _visible_entities(request, Person.objects.all()),
-        Event.PERMANENT_PREFIX: _visible_entities(request, Event.objects.all()),
-    }
-
-
 def permanent(request: HttpRequest, prefix: str, pk: str) -> HttpResponse:
     """/a/123/ and its kin: the address that never changes, sent on to the current page.
 
     A temporary redirect, because where it leads may change (a new slug, a merge)."""
-    try:
-        obj = addresses.by_id(_permanent_querysets(request)[prefix], int(pk))
-    except Http404:
-        if prefix != Article.PERMANENT_PREFIX:
-            raise
-        return _withdrawn(request, Article.objects.filter(pk=pk))
-    return redirect(obj.get_absolute_url())
+    if prefix == Article.PERMANENT_PREFIX:
+        try:
+            article = addresses.by_id(_visible_articles(request), int(pk))
+        except Http404:
+            return _withdrawn(request, Article.objects.filter(pk=pk))
+        return redirect(article.get_absolute_url())
+    model = {model.PERMANENT_PREFIX: model for model in ENTITY_RELATIONS}[prefix]
+    sees = _sight(request, counts.index())
+    return redirect(addresses.by_id(model.objects.all(), int(pk), sees).get_absolute_url())
 
 
 def _withdrawn(request: HttpRequest, articles: QuerySet) -> HttpResponse:
