@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, router
+from django.db import connections, models, router
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -677,7 +677,7 @@ class Article(Addressed):
                 f"WHERE l.{field.m2m_column_name()} = %s"
             )
             params.append(self.pk)
-        with connection.cursor() as cursor:
+        with connections[self._state.db or router.db_for_read(Article)].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(branches) + " ORDER BY 1, 6, 3", params)
             rows = cursor.fetchall()
         found = Linked([], [], [])

@@ -122,10 +122,13 @@ def _fetch(key: str):
     (archive.announcements); when it cannot vouch for that, the generation's copy comes in
     the same round trip as the page (and is then the request's generation)."""
     shared = counts.shared_copy()
-    if shared is not None and announcements.heard(shared, counts.GENERATION_KEY) is None:
-        found = shared.get_many([key, counts.GENERATION_KEY])
-        counts.adopt_generation(found.get(counts.GENERATION_KEY))
-        return found.get(key)
+    if shared is not None:
+        heard = announcements.heard(shared, counts.GENERATION_KEY)
+        if heard is None:
+            found = shared.get_many([key, counts.GENERATION_KEY])
+            counts.adopt_generation(found.get(counts.GENERATION_KEY))
+            return found.get(key)
+        counts.adopt_generation(heard)  # the request's generation: not asked for again
     made_under = _made_under()
     entry = _copies.get(key)
     if entry is not None and entry[0] == made_under:

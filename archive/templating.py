@@ -39,13 +39,6 @@ class PublicPagesLoader(jinja2.FileSystemLoader):
             raise jinja2.TemplateNotFound(template)
         return super().get_source(environment, template)
 
-    def list_templates(self) -> list[str]:
-        return [
-            name
-            for name in super().list_templates()
-            if name.endswith(".html") and not name.startswith(DJANGO_TEMPLATE_PREFIXES)
-        ]
-
 
 def url(name: str, **arguments) -> str:
     """Django's {% url %}: the address of a named page; arguments by name (slugs, formats)."""
@@ -133,7 +126,7 @@ def pluralize(value, suffixes: str = "s") -> str:
 
 def default(value, fallback=""):
     """Django's `default`: the fallback for any empty value (None, "", 0, [])."""
-    if isinstance(value, jinja2.Undefined) or not value:
+    if not value:  # an undefined name is empty too
         return fallback
     return value
 

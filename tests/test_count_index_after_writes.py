@@ -36,6 +36,14 @@ def builds(monkeypatch):
     return built
 
 
+def _old_articles(pcs, count: int) -> None:
+    for i in range(count):
+        make_article(
+            title=f"Old {i}", slug=f"old-{i}", published_date=dt.date(2000 + i, 1, 1),
+            organisations=[pcs],
+        )  # fmt: skip
+
+
 @pytest.fixture
 def large(settings, pcs):
     """An archive counted as large, indexed, and a worker's queue that runs only when asked."""
@@ -44,11 +52,7 @@ def large(settings, pcs):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     caches["default"].clear()
-    for i in range(3):
-        make_article(
-            title=f"Old {i}", slug=f"old-{i}", published_date=dt.date(2000 + i, 1, 1),
-            organisations=[pcs],
-        )  # fmt: skip
+    _old_articles(pcs, 3)
     counts._latest.clear()
     counts.index()
     yield
@@ -200,11 +204,7 @@ def test_the_db_worker_runs_the_rebuild_a_reader_asked_for(client, settings, pcs
     }
     settings.ARCHIVE_COUNT_INDEX_SYNC_LIMIT = 1
     settings.ARCHIVE_PAGE_CACHE = False
-    for i in range(2):
-        make_article(
-            title=f"Old {i}", slug=f"old-{i}", published_date=dt.date(2000 + i, 1, 1),
-            organisations=[pcs],
-        )  # fmt: skip
+    _old_articles(pcs, 2)
     counts._latest.clear()
     client.get(LIST)
     _write(pcs)
