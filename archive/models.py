@@ -295,6 +295,63 @@ class Organisation(Addressed):
     def short_name(self) -> str:
         return self.abbreviation or self.name
 
+    def relations(self) -> Relations:
+        """Its members and parts, successors, roles (with their people) and events, as its
+        page lists them, read in one statement instead of three (as Article.linked does):
+        each statement costs a round trip and the database's own work on the same cores."""
+        events = Event.organisations.field
+        through = events.remote_field.through._meta.db_table
+        organisation, person, role = (
+            Organisation._meta.db_table, Person._meta.db_table, Role._meta.db_table
+        )  # fmt: skip
+        # Columns: kind, id, name, slug, abbreviation, parent, predecessor, title, start,
+        # end, then the order: family by name, roles by start (undated first) and title,
+        # events by start and name.
+        sql = (
+            f"SELECT 0, e.id, e.name, e.slug, e.abbreviation, e.parent_id, e.predecessor_id, "  # noqa: S608 - our names
+            f"'', CAST(NULL AS DATE), CAST(NULL AS DATE), 0, e.name FROM {organisation} e "
+            f"WHERE e.parent_id = %s OR e.predecessor_id = %s "
+            f"UNION ALL SELECT 1, p.id, p.name, p.slug, '', NULL, NULL, r.title, r.start_date, "
+            f"r.end_date, CASE WHEN r.start_date IS NULL THEN 0 ELSE 1 END, r.title "
+            f"FROM {role} r JOIN {person} p ON p.id = r.person_id WHERE r.organisation_id = %s "
+            f"UNION ALL SELECT 2, e.id, e.name, e.slug, '', NULL, NULL, '', e.start_date, "
+            f"e.end_date, 1, e.name FROM {Event._meta.db_table} e "
+            f"JOIN {through} l ON l.{events.m2m_column_name()} = e.id "
+            f"WHERE l.{events.m2m_reverse_name()} = %s "
+            "ORDER BY 1, 11, 9, 12, 2"
+        )
+        with connections[self._state.db or router.db_for_read(Organisation)].cursor() as cursor:
+            cursor.execute(sql, [self.pk] * 4)
+            rows = cursor.fetchall()
+        found = Relations([], [], [], [])
+        for kind, pk, name, slug, abbreviation, parent, predecessor, title, start, end, *_ in rows:
+            start, end = _date(start), _date(end)
+            if kind == 0:
+                member = Organisation(
+                    id=pk, name=name, slug=slug, abbreviation=abbreviation,
+                    parent_id=parent, predecessor_id=predecessor,
+                )  # fmt: skip
+                if parent == self.pk:
+                    found.children.append(member)
+                if predecessor == self.pk:
+                    found.successors.append(member)
+            elif kind == 1:
+                holder = Person(id=pk, name=name, slug=slug)
+                found.roles.append(
+                    Role(person=holder, organisation=self, title=title, start_date=start,
+                         end_date=end)
+                )  # fmt: skip
+            else:
+                found.events.append(
+                    Event(id=pk, name=name, slug=slug, start_date=start, end_date=end)
+                )
+        return found
+
+
+def _date(value) -> dt.date | None:
+    """A date from a raw statement: SQLite gives its text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
 
 class Person(Addressed):
     PERMANENT_PREFIX = "p"  # /p/<id>/
@@ -502,6 +559,16 @@ class Linked:
 RELATIONS = ("organisations", "people", "events")
 
 
+@dataclass(frozen=True)
+class Relations:
+    """An organisation's family, roles and events (Organisation.relations)."""
+
+    children: list[Organisation]
+    successors: list[Organisation]
+    roles: list[Role]
+    events: list[Event]
+
+
 class Article(Addressed):
     PERMANENT_PREFIX = "a"  # /a/<id>/
 
@@ -689,8 +756,7 @@ class Article(Addressed):
             elif kind == 1:
                 found.people.append(Person(id=pk, name=name, slug=slug))
             else:
-                start = dt.date.fromisoformat(start) if isinstance(start, str) else start
-                found.events.append(Event(id=pk, name=name, slug=slug, start_date=start))
+                found.events.append(Event(id=pk, name=name, slug=slug, start_date=_date(start)))
         return found
 
     def natural_key(self) -> tuple[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -175,19 +175,17 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except addresses.Moved as moved:
         return moved.response()
     parent, predecessor = organisation.parent, organisation.predecessor
-    family = Organisation.objects.filter(Q(parent=organisation) | Q(predecessor=organisation))
-    family = [org for org in family.order_by("name") if sees(org)]
-    roles = Role.objects.filter(organisation=organisation).select_related("person")
+    related = organisation.relations()
     parameter = "union" if organisation.is_union else "org"
     members = index.any_of("organisations", [organisation.pk])
     context = {
         "organisation": organisation,
         "parent": parent if parent is not None and sees(parent) else None,
         "predecessor": predecessor if predecessor is not None and sees(predecessor) else None,
-        "roles": [role for role in roles if sees(role.person)],
-        "events": [event for event in organisation.events.order_by("start_date") if sees(event)],
-        "children": [org for org in family if org.parent_id == organisation.pk],
-        "successors": [org for org in family if org.predecessor_id == organisation.pk],
+        "roles": [role for role in related.roles if sees(role.person)],
+        "events": [event for event in related.events if sees(event)],
+        "children": [org for org in related.children if sees(org)],
+        "successors": [org for org in related.successors if sees(org)],
         "articles": articles_in_order(index.newest(members, 0, ENTITY_PAGE_ARTICLES)),
         "article_count": len(members),
         "list_url": _list_url(**{parameter: organisation.slug}),
