@@ -103,6 +103,17 @@ def test_the_gunicorn_config_sets_workers_timeouts_and_request_limits(monkeypatc
     assert config["limit_request_field_size"] <= 8190
 
 
+def test_a_gunicorn_worker_is_not_replaced_every_few_thousand_requests(monkeypatch):
+    """A new worker starts with empty caches and a new connection: at a thousand pages a
+    second, replacing it every 2,000 requests showed as p99 spikes."""
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    assert config["max_requests"] >= 50_000
+    assert 0 < config["max_requests_jitter"] < config["max_requests"]
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "5000")
+    assert runpy.run_path(str(REPO / "gunicorn.conf.py"))["max_requests"] == 5000
+
+
 # --- Request bodies ---------------------------------------------------------------------------
 
 
