@@ -83,7 +83,7 @@ class PageLink:
 
 PER_PAGE = 20
 # What a list shows of each article; the stored original and clean body are not read.
-LIST_FIELDS_DEFERRED = ("original", "body_html")
+LIST_FIELDS_DEFERRED = ("original", "body_html", "text_sketch")
 
 
 class ArticleList:

@@ -537,10 +537,21 @@ def published_article(slug: str) -> Article | None:
     return found[0] if found else None
 
 
+ARTICLE_PAGE_DEFERRED = ("original", "text_sketch")
+
+
 @functools.lru_cache(maxsize=8)
 def _published_by_slug(database: str) -> statements.Statement:
     marker = "\x00slug\x00"  # no slug is this
-    queryset = Article.objects.using(database).published().filter(slug=marker).order_by()
+    # The original as received and the import's near-duplicate sketch are never shown: a
+    # saved e-mail page's original can be a hundred times its text.
+    queryset = (
+        Article.objects.using(database)
+        .published()
+        .defer(*ARTICLE_PAGE_DEFERRED)
+        .filter(slug=marker)
+        .order_by()
+    )
     return statements.compile_once(queryset, [marker])
 
 
