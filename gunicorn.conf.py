@@ -69,4 +69,3 @@ def when_ready(server) -> None:
     from archive.serving import warm_up
 
     warm_up()
-

@@ -334,7 +334,9 @@ class ArticleList:
         return [pk for _, _, pk in ranked]
 
     def snippets(self, articles: Iterable[Article]) -> dict:
-        return search.snippets(self.query, [article.pk for article in articles])
+        articles = list(articles)
+        texts = {article.pk: article.body_text for article in articles}  # loaded with the rows
+        return search.snippets(self.query, [article.pk for article in articles], texts)
 
 
 def articles_in_order(ids: list[int]) -> list[Article]:

@@ -364,8 +364,11 @@ def by_relevance(queryset: QuerySet, query: SearchQuery, notes: list[str] | None
     return results.order_by("search_match__rank", *newest)
 
 
-def snippets(query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
-    """A short extract of each article's text around its matches, the matches in <mark>."""
+def snippets(
+    query: SearchQuery, ids: list[int], texts: dict[int, str] | None = None
+) -> dict[int, SafeString]:
+    """A short extract of each article's text around its matches, the matches in <mark>
+    (`texts`: the articles' plain text, where the caller holds it)."""
     if not query or not ids:
         return {}
-    return backend().snippets(_expanded(query), list(ids))
+    return backend().snippets(_expanded(query), list(ids), texts)

@@ -57,7 +57,11 @@ class Backend:
         """Tell the query planner about the match table when it needs telling, within
         `seconds` (or not at all: the matches are all there, the planner guesses)."""
 
-    def snippets(self, query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
+    def snippets(
+        self, query: SearchQuery, ids: list[int], texts: dict[int, str] | None = None
+    ) -> dict[int, SafeString]:
+        """An extract of each article's text around its matches. `texts`, the articles' plain
+        text where the caller holds it already, saves reading it again."""
         raise NotImplementedError
 
     def problems(self) -> list[str]:

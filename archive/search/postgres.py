@@ -12,28 +12,22 @@ from what a reader typed.
 from __future__ import annotations
 
 import functools
-import html
 import operator
 import re
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
+    SearchQuery as PgQuery,
+)
+from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
-from django.contrib.postgres.search import (
-    SearchQuery as PgQuery,
-)
 from django.db import OperationalError, connection, transaction
-from django.db.models import Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Replace
-from django.utils.safestring import SafeString
 
+from archive.search import highlight
 from archive.search.base import (
-    MARK_END,
-    MARK_START,
     MATCH_TABLE,
     Backend,
     SearchTimeout,
@@ -122,31 +116,16 @@ class PostgresBackend(Backend):
             [search_id, ids, ranks],
         )
 
-    def snippets(self, query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
+    def snippets(self, query, ids, texts=None):
+        # Cut in Python from the plain text (archive/search/highlight.py), not by ts_headline.
         from archive.models import Article
 
-        rows = (
-            Article.objects.filter(id__in=ids)
-            .annotate(
-                snippet=SearchHeadline(
-                    # ts_headline drops what looks like an HTML tag: escape the plain text's
-                    # own "<" and "&" first, and unescape the headline after.
-                    Replace(
-                        Replace("body_text", Value("&"), Value("&amp;")), Value("<"), Value("&lt;")
-                    ),
-                    tsquery(query),
-                    config=CONFIG,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    max_words=SNIPPET_WORDS,
-                    min_words=SNIPPET_WORDS // 2,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            )
-            .values_list("id", "snippet")
+        if texts is None or not set(ids) <= texts.keys():
+            texts = dict(Article.objects.filter(id__in=ids).values_list("id", "body_text"))
+        found = highlight.extracts(
+            query, ((pk, texts[pk]) for pk in ids if pk in texts), words=SNIPPET_WORDS
         )
-        return {pk: marked(html.unescape(text)) for pk, text in rows if text}
+        return {pk: marked(text) for pk, text in found.items() if text}
 
     def problems(self) -> list[str]:
         with connection.cursor() as cursor:

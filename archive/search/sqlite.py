@@ -13,7 +13,6 @@ import time
 from contextlib import contextmanager
 
 from django.db import OperationalError, connection
-from django.utils.safestring import SafeString
 
 from archive.search.base import (
     MARK_END,
@@ -92,7 +91,8 @@ class SQLiteBackend(Backend):
         except SearchTimeout:
             pass
 
-    def snippets(self, query: SearchQuery, ids: list[int]) -> dict[int, SafeString]:
+    def snippets(self, query, ids, texts=None):
+        # FTS5 cuts the extract from its own index in C, faster than reading the text again.
         placeholders = ", ".join(["%s"] * len(ids))
         sql = (
             f"SELECT rowid, snippet({TABLE}, {SNIPPET_COLUMN}, %s, %s, '…', {SNIPPET_TOKENS}) "  # noqa: S608
