@@ -83,7 +83,13 @@ class PageLink:
 
 PER_PAGE = 20
 # What a list shows of each article; the stored original and clean body are not read.
-LIST_FIELDS_DEFERRED = ("original", "body_html", "text_sketch")
+# What a list shows of each article (includes/article_item.html: headline, date, source, byline,
+# standfirst or the opening of the text, which search snippets are also cut from): only these
+# are read, as each further column is read, sent and converted twenty times a page.
+LIST_FIELDS = (
+    "id", "slug", "status", "title", "title_supplied", "standfirst", "standfirst_supplied",
+    "byline", "source", "published_date", "date_precision", "body_text",
+)  # fmt: skip
 
 
 class ArticleList:
@@ -352,7 +358,7 @@ def articles_in_order(ids: list[int]) -> list[Article]:
 @functools.lru_cache(maxsize=128)
 def _rows_statement(count: int, database: str) -> Statement:
     # published() again: whatever index the ids came from, no draft is ever listed.
-    queryset = Article.objects.using(database).published().defer(*LIST_FIELDS_DEFERRED)
+    queryset = Article.objects.using(database).published().only(*LIST_FIELDS)
     markers = list(range(-count, 0))  # ids no row has
     return compile_once(queryset.filter(id__in=markers).order_by(), markers)
 
