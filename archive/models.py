@@ -537,18 +537,22 @@ def published_article(slug: str) -> Article | None:
     return found[0] if found else None
 
 
-ARTICLE_PAGE_DEFERRED = ("original", "text_sketch")
+# What the article page shows of an article (article_detail.html, its citation meta and the
+# reference and BibTeX it offers): only these are read. Not the original as received (a saved
+# e-mail page's can be a hundred times its text), the import's fingerprints, or timestamps.
+ARTICLE_PAGE_FIELDS = (
+    "id", "slug", "status", "title", "title_supplied", "standfirst", "standfirst_supplied",
+    "byline", "source", "url", "published_date", "date_precision", "body_html", "body_text",
+)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=8)
 def _published_by_slug(database: str) -> statements.Statement:
     marker = "\x00slug\x00"  # no slug is this
-    # The original as received and the import's near-duplicate sketch are never shown: a
-    # saved e-mail page's original can be a hundred times its text.
     queryset = (
         Article.objects.using(database)
         .published()
-        .defer(*ARTICLE_PAGE_DEFERRED)
+        .only(*ARTICLE_PAGE_FIELDS)
         .filter(slug=marker)
         .order_by()
     )

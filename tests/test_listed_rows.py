@@ -42,7 +42,7 @@ def test_the_article_page_reads_a_published_article_by_slug_as_the_orm_does(publ
     draft = make_article(title="Draft", slug="draft", status=Article.Status.DRAFT)
     found = by_slug(published_article.slug)
     # Never shown, and an original can be a hundred times the text: left unread.
-    assert {"original", "text_sketch"} <= found.get_deferred_fields()
+    assert {"original", "text_sketch", "created_at"} <= found.get_deferred_fields()
     expected = Article.objects.get(pk=published_article.pk)
     for field in Article._meta.concrete_fields:
         assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
