@@ -1,6 +1,9 @@
 """Page addresses, reversed once per process: the same as Django's reverse, under any prefix."""
 
+import io
+
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from archive import links
@@ -51,3 +54,33 @@ def test_the_sites_own_url_tags_give_what_djangos_give(rf):
         [reverse("archive:home"), reverse("archive:timeline"), reverse("archive:article",
          kwargs={"slug": "a-b"}), reverse("admin:index")]
     )  # fmt: skip
+
+
+def _served(path: str, script_name: str) -> str:
+    """The page as the WSGI server gives it (the test client never sets a script prefix)."""
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "SCRIPT_NAME": script_name,
+        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(), "wsgi.errors": io.StringIO(),
+    }  # fmt: skip
+    answer = WSGIHandler()(environ, lambda status, headers: None)
+    try:
+        return b"".join(answer).decode()
+    finally:
+        answer.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_request_links_under_its_own_script_prefix(published_article, settings):
+    """Addresses are remembered for one request only: the next, served under another
+    prefix (a proxy mounting the archive at a sub-path), gets its own."""
+    settings.ARCHIVE_PAGE_CACHE = False
+    path = published_article.get_absolute_url()
+    try:
+        mounted = _served(path, "/archive")
+        plain = _served(path, "")
+    finally:
+        clear_script_prefix()
+    assert 'href="/archive/organisations/pcs/"' in mounted
+    assert 'href="/organisations/pcs/"' in plain and "/archive/organisations/" not in plain
+    assert links.url("archive:organisation", "pcs") == "/organisations/pcs/"  # no request
