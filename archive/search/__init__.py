@@ -12,7 +12,7 @@
 - `matched(query, notes=None)` -> the ids (and ranks) of every matching article and whether
   the match is complete: the same one match, for callers that count and order it themselves
   (the reading room's list, with its count index).
-- `snippets(query, ids)` -> {article id: an extract of its text, the matches in <mark>}.
+- `snippets(query, ids, texts)` -> {article id: an extract of its text, the matches in <mark>}.
 - `expansions(query)` -> the names the search widened (aliases.py), for the note about them.
 
 The backend (sqlite.py: FTS5; postgres.py: tsvector and GIN) is chosen once from the
