@@ -57,3 +57,38 @@ def test_a_page_read_again_runs_prepared_statements_on_postgresql(
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("archive_article" in statement for statement in prepared), prepared
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_that_retypes_a_column_costs_one_failed_request_not_every_one(
+    client, published_article, settings
+):
+    """A column whose type changes (a longer source) outdates the article page's prepared
+    statement: PostgreSQL refuses it once, the connection is closed, the next request works."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    import psycopg
+
+    settings.ARCHIVE_PAGE_CACHE = False
+    page = published_article.get_absolute_url()
+    for _ in range(6):
+        assert client.get(page).status_code == 200
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None), params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        (length,) = other.execute(
+            "SELECT character_maximum_length FROM information_schema.columns "
+            "WHERE table_name = 'archive_article' AND column_name = 'source'"
+        ).fetchone()
+        other.execute(f"ALTER TABLE archive_article ALTER COLUMN source TYPE varchar({length + 1})")
+        try:
+            client.raise_request_exception = False
+            refused = client.get(page)
+            client.raise_request_exception = True
+            assert refused.status_code == 500
+            assert client.get(page).status_code == 200
+            assert client.get(page).status_code == 200
+        finally:
+            connection.close()  # its plans are for the type changed back below
+            other.execute(f"ALTER TABLE archive_article ALTER COLUMN source TYPE varchar({length})")

@@ -91,3 +91,30 @@ def test_the_organisation_page_lists_its_relations_in_their_order(
     positions = [page.index(name) for name in names]
     assert positions == sorted(positions)
     assert "Unrelated" not in page and "Elsewhere" not in page and "Person 3" not in page
+
+
+def test_relations_named_only_in_drafts_are_shown_to_editors_not_readers(
+    client, editor, family, published_article
+):
+    """The public sees the members, successors, people and events that a published article
+    names; the rest are drafts' business. An editor sees them all."""
+    from archive.models import Article
+    from tests.conftest import make_article
+
+    published_article.organisations.add(family)
+    shown = ["AB", "Person 1", "Event 1"]
+    hidden = ["Zeta branch", "Successor union", "Person 2", "Person 0", "Event 2", "Event 0"]
+    published_article.organisations.add(Organisation.objects.get(name="Alpha branch"))
+    published_article.people.add(Person.objects.get(name="Person 1"))
+    published_article.events.add(Event.objects.get(name="Event 1"))
+    draft = make_article(title="Draft", slug="draft-only", status=Article.Status.DRAFT)
+    draft.organisations.add(*Organisation.objects.all())
+    draft.people.add(*Person.objects.all())
+    draft.events.add(*Event.objects.all())
+
+    page = client.get(family.get_absolute_url()).content.decode()
+    assert all(name in page for name in shown)
+    assert not any(name in page for name in hidden)
+    client.force_login(editor)
+    page = client.get(family.get_absolute_url()).content.decode()
+    assert all(name in page for name in shown + hidden)

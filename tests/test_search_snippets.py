@@ -43,6 +43,43 @@ def test_accents_and_case_are_folded_as_the_index_folds_them():
     assert _marked_words(_extract("die", "The dying art.")) == ["dying"]  # die, dying: "die"
 
 
+def test_a_phrase_is_marked_only_where_its_words_stand_in_a_row():
+    text = "The general secretary backed the general strike, strikes in general."
+    assert _marked_words(_extract('"general strike"', text)) == ["general", "strike"]
+    assert marked(_extract('"general strike"', text)).count("<mark>") == 1
+
+
+def test_a_name_the_search_widens_to_is_marked_as_a_phrase_not_word_by_word():
+    query = parse_query('pcs OR "public and commercial services union"')
+    text = "The union and the public sector: PCS, the Public and Commercial Services Union."
+    snippet = extract(text, Matcher(query))
+    assert _marked_words(snippet) == ["PCS", "Public", "and", "Commercial", "Services", "Union"]
+    assert marked(snippet).count("<mark>") == 2  # neighbouring words make one mark
+
+
+def test_letters_unaccent_spells_out_are_folded_as_the_index_folds_them():
+    assert _marked_words(_extract("walesa", "Lech Wałęsa spoke in Łódź.")) == ["Wałęsa"]
+    assert _marked_words(_extract("lodz", "Lech Wałęsa spoke in Łódź.")) == ["Łódź"]
+    assert _marked_words(_extract("strasse", "Die Straße.")) == ["Straße"]
+
+
+def test_a_prefix_with_an_apostrophe_is_one_prefix_as_the_search_reads_it():
+    # PostgreSQL searches 'oconnor':*, never every word that begins with "o".
+    assert _marked_words(_extract("pay OR o'connor*", "Pay on offer, of course.")) == ["Pay"]
+
+
+def test_a_very_long_token_is_cut_short():
+    blob = "x" * 5000
+    snippet = _extract("pay", f"{blob} pay rise {blob}")
+    assert len(snippet) < 200 and f"{MARK_START}pay{MARK_END}" in snippet
+
+
+def test_fragments_that_meet_are_joined_as_one_run_of_text():
+    text = " ".join(["pay"] + [f"w{n}" for n in range(9)] + ["pay"] + [f"v{n}" for n in range(20)])
+    snippet = _extract("pay", text, words=10)
+    assert " … " not in snippet and snippet.count(MARK_START) == 2
+
+
 def test_a_word_inside_a_hyphenated_token_is_marked_alone_with_its_punctuation_kept():
     snippet = _extract("strike", "An anti-strike law (strike).")
     assert snippet == f"An anti-{MARK_START}strike{MARK_END} law ({MARK_START}strike{MARK_END})."
@@ -108,3 +145,17 @@ def test_snippets_on_postgresql_read_nothing_when_the_page_holds_the_text(pcs):
     with CaptureQueriesContext(connection) as queries:
         again = search.snippets(parse_query("pay"), [article.pk])
     assert len(queries) == 1 and again == found
+
+
+@pytest.mark.django_db
+def test_a_widened_search_marks_the_name_not_each_common_word_of_it(client, pcs):
+    make_article(
+        title="Ballot",
+        slug="ballot",
+        original="PCS members and the union and public services voted.",
+        original_format="text",
+    )
+    response = client.get("/articles/?q=pcs")
+    ((_, snippet),) = response.context["results"]
+    assert "<mark>PCS</mark>" in snippet
+    assert "<mark>and</mark>" not in snippet and "<mark>union</mark>" not in snippet

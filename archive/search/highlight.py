@@ -26,19 +26,29 @@ ELLIPSIS = "…"
 DELIMITER = f" {ELLIPSIS} "
 
 
+# Letters unaccent (archive_english) maps that NFKD leaves whole: "Wałęsa" is found as "walesa".
+UNACCENT = str.maketrans(
+    {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+LONGEST_TOKEN = 50  # characters shown of a token without a match (a URL, an unspaced script)
+LONGEST_MATCHED_TOKEN = 200
+
+
 def fold(word: str) -> str:
     """Lower case without accents, as `archive_english` (unaccent) reads a word."""
     lowered = word.lower()
     if lowered.isascii():
         return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(UNACCENT))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Matcher:
-    """Which words of a text the query matches: every word of its terms, stemmed (a prefix
-    term matches stems that begin with its own). Excluded terms match nothing, as no result
-    contains them.
+    """Which words of a text the query matches, as PostgreSQL matched them: a word term (and
+    each word of a term like "O'Brien", which PostgreSQL reads as two) by its stem, a prefix
+    term by the start of the stem (its letters run together, as archive/search/postgres.py
+    asks), and a phrase (a quoted name, or a name the search widened to) only where its words
+    stand in a row. Excluded terms match nothing, as no result contains them.
 
     Texts are read as whitespace-separated tokens ("strike.", "anti-strike"), each distinct
     token decided once. A token is stemmed only when it contains the start of one of the
@@ -49,25 +59,34 @@ class Matcher:
         self._stem = Stemmer.Stemmer("english").stemWord
         self.exact: set[str] = set()
         self.prefixes: list[str] = []
+        self.phrases: list[tuple[str, ...]] = []
         for term in query.terms:
-            for word in WORD.findall(term.text):
-                stem = self._stem(fold(word))
-                if term.prefix:
-                    self.prefixes.append(stem)
-                else:
-                    self.exact.add(stem)
-        stems = [*self.exact, *self.prefixes]
-        self._clues = tuple({stem[: max(1, len(stem) - 2)] for stem in stems})
-        self.known: dict[str, bool] = {}  # token: whether any word in it matches
-        self._words: dict[str, bool] = {}  # word: whether it matches
+            if term.prefix:
+                letters = re.sub(r"[\W_]", "", term.text)
+                if letters:
+                    self.prefixes.append(self._stem(fold(letters)))
+                continue
+            stems = [self._stem(fold(word)) for word in WORD.findall(term.text)]
+            if term.is_phrase and len(stems) > 1:
+                self.phrases.append(tuple(stems))
+            else:
+                self.exact.update(stems)
+        self._clues = tuple({s[: max(1, len(s) - 2)] for s in [*self.exact, *self.prefixes]})
+        firsts = {phrase[0] for phrase in self.phrases}
+        self._phrase_clues = tuple({s[: max(1, len(s) - 2)] for s in firsts})
+        self.known: dict[str, bool] = {}  # token: whether a word in it matches a word term
+        self._opens: dict[str, bool] = {}  # token: whether a word in it may open a phrase
+        self._stems: dict[str, str] = {}  # word: its stem
+
+    def stem(self, word: str) -> str:
+        found = self._stems.get(word)
+        if found is None:
+            found = self._stems[word] = self._stem(fold(word))
+        return found
 
     def word(self, word: str) -> bool:
-        found = self._words.get(word)
-        if found is None:
-            stem = self._stem(fold(word))
-            found = stem in self.exact or any(stem.startswith(p) for p in self.prefixes)
-            self._words[word] = found
-        return found
+        stem = self.stem(word)
+        return stem in self.exact or any(stem.startswith(p) for p in self.prefixes)
 
     def learn(self, tokens: Iterable[str]) -> None:
         """Decide the tokens not met before."""
@@ -78,10 +97,39 @@ class Matcher:
                 self.word(word) for word in WORD.findall(token)
             )
 
-    def mark(self, token: str) -> str:
-        """The token with its matching words between the markers."""
+    def phrase_runs(self, tokens: list[str]) -> list[tuple[int, int]]:
+        """[first token, last token + 1) of each place a phrase stands in the text."""
+        if not self.phrases:
+            return []
+        runs, opens, clues = [], self._opens, self._phrase_clues
+        longest = max(len(phrase) for phrase in self.phrases)
+        for index, token in enumerate(tokens):
+            opening = opens.get(token)
+            if opening is None:
+                folded = fold(token)
+                opening = opens[token] = any(clue in folded for clue in clues)
+            if not opening:
+                continue
+            # The words from this token on, each with its token, enough for any phrase.
+            words: list[tuple[str, int]] = []
+            for at in range(index, min(len(tokens), index + longest + 1)):
+                words += [(self.stem(word), at) for word in WORD.findall(tokens[at])]
+            first_token_words = sum(1 for _, at in words if at == index)
+            for start in range(first_token_words):
+                stems = [stem for stem, _ in words[start:]]
+                for phrase in self.phrases:
+                    if tuple(stems[: len(phrase)]) == phrase:
+                        runs.append((index, words[start + len(phrase) - 1][1] + 1))
+        return runs
+
+    def mark(self, token: str, whole: bool = False) -> str:
+        """The token with its matching words (every word, `whole`) between the markers."""
+        if len(token) > LONGEST_MATCHED_TOKEN:
+            token = token[:LONGEST_MATCHED_TOKEN] + ELLIPSIS
         return WORD.sub(
-            lambda m: f"{MARK_START}{m.group()}{MARK_END}" if self.word(m.group()) else m.group(),
+            lambda m: (
+                f"{MARK_START}{m.group()}{MARK_END}" if whole or self.word(m.group()) else m.group()
+            ),
             token,
         )
 
@@ -90,13 +138,19 @@ def extract(text: str, matches: Matcher, *, words: int = 35, fragments: int = 2)
     """Up to `fragments` runs of about `words` words around the matches, the matched words
     between MARK_START and MARK_END, joined and trimmed with ellipses; the opening words when
     nothing in the text matches (the match was in the headline). Whitespace becomes single
-    spaces, as a page shows it."""
+    spaces, as a page shows it, and a very long token is cut short."""
     tokens = text.replace(MARK_START, "").replace(MARK_END, "").split()
     if not tokens:
         return ""
     matches.learn(tokens)
     known = matches.known
     hits = [index for index, token in enumerate(tokens) if known[token]]
+    in_phrase: set[int] = set()
+    phrase_runs = matches.phrase_runs(tokens)
+    for first, end in phrase_runs:
+        in_phrase.update(range(first, end))
+    if phrase_runs:
+        hits = sorted({*hits, *(first for first, _ in phrase_runs)})
     runs: list[tuple[int, int]] = []  # fragments, as [first token, last token + 1)
     lead = words // 4  # words shown before a fragment's first match
     for index in hits:
@@ -108,12 +162,21 @@ def extract(text: str, matches: Matcher, *, words: int = 35, fragments: int = 2)
         runs.append((start, min(start + words, len(tokens))))
     if not runs:
         runs = [(0, min(words, len(tokens)))]
-    hit = set(hits)
-    pieces = [
-        " ".join(matches.mark(tokens[i]) if i in hit else tokens[i] for i in range(first, end))
-        for first, end in runs
-    ]
-    joined = DELIMITER.join(pieces)
+    hit = set(hits) - in_phrase
+
+    def shown(index: int) -> str:
+        token = tokens[index]
+        if index in in_phrase:
+            return matches.mark(token, whole=True)
+        if index in hit:
+            return matches.mark(token)
+        return token if len(token) <= LONGEST_TOKEN else token[:LONGEST_TOKEN] + ELLIPSIS
+
+    joined = ""
+    for number, (first, end) in enumerate(runs):
+        if number:  # a fragment that starts where the last ended continues it
+            joined += " " if first == runs[number - 1][1] else DELIMITER
+        joined += " ".join(shown(index) for index in range(first, end))
     if runs[0][0] > 0:
         joined = ELLIPSIS + joined
     if runs[-1][1] < len(tokens):
