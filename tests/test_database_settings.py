@@ -59,7 +59,7 @@ def test_a_page_read_again_runs_prepared_statements_on_postgresql(
     assert any("archive_article" in statement for statement in prepared), prepared
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # writes commit
 def test_a_migration_that_retypes_a_column_costs_one_failed_request_not_every_one(
     client, published_article, settings
 ):

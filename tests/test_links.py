@@ -70,7 +70,7 @@ def _served(path: str, script_name: str) -> str:
         answer.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # writes commit
 def test_each_request_links_under_its_own_script_prefix(published_article, settings):
     """Addresses are remembered for one request only: the next, served under another
     prefix (a proxy mounting the archive at a sub-path), gets its own."""
