@@ -21,7 +21,7 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db import router
 from pyroaring import BitMap
@@ -255,7 +255,7 @@ class ArticleList:
         key = None
         if settings.ARCHIVE_SEARCH_MATCH_CACHE:
             key = f"search-positions:{self.index.token}:{search.match_key(self.query)}"
-            kept = cache.get(key)
+            kept = _search_cache().get(key)
             if kept is not None:
                 blob, notes, complete = kept
                 self.notes.extend(note for note in notes if note not in self.notes)
@@ -265,7 +265,7 @@ class ArticleList:
         if key and not matched.timed_out and matched.ranks is None:
             positions.run_optimize()
             kept = (positions.serialize(), matched.notes, matched.complete)
-            cache.set(key, kept, settings.ARCHIVE_SEARCH_MATCH_CACHE_SECONDS)
+            _search_cache().set(key, kept, settings.ARCHIVE_SEARCH_MATCH_CACHE_SECONDS)
         ranked = matched if matched.ranks is not None else None
         return _Found(positions, complete=matched.complete, ranked=ranked)
 
@@ -343,6 +343,12 @@ class ArticleList:
         articles = list(articles)
         texts = {article.pk: article.body_text for article in articles}  # loaded with the rows
         return search.snippets(self.query, [article.pk for article in articles], texts)
+
+
+def _search_cache():
+    """The cache of broad searches' matches: its own ("search", archive/settings.py), apart
+    from the pages; the default one where the settings name no other."""
+    return caches["search" if "search" in settings.CACHES else "default"]
 
 
 def articles_in_order(ids: list[int]) -> list[Article]:

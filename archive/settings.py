@@ -208,21 +208,29 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every app server in production (REDIS_URL); per-process memory otherwise.
+# "search" keeps broad searches' matches (archive/listing.py) apart from the pages, so that a
+# run of pages never pushes out the matches that make narrowing a search cheap.
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {
+        name: {
             "BACKEND": "archive.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             # Several sites (or test runs) can share one Redis server.
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "readingroom"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "readingroom") + suffix,
         }
+        for name, suffix in (("default", ""), ("search", "-search"))
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},
-        }
+        },
+        "search": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "search-matches",
+            "OPTIONS": {"MAX_ENTRIES": env_int("SEARCH_CACHE_MAX_ENTRIES", 100)},
+        },
     }
 # Whole public pages for anonymous readers, renewed by any write (archive/page_cache.py).
 ARCHIVE_PAGE_CACHE = env_bool("ARCHIVE_PAGE_CACHE", True)

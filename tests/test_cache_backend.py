@@ -53,6 +53,10 @@ def test_the_settings_use_it_when_a_redis_server_is_named(monkeypatch):
     monkeypatch.setenv("DJANGO_SECRET_KEY", "k" * 50)
     config = runpy.run_path(str(REPO / "archive" / "settings.py"))
     assert config["CACHES"]["default"]["BACKEND"] == "archive.cache.RedisCache"
+    # Searches' matches in the same Redis, under their own prefix, apart from the pages.
+    search = config["CACHES"]["search"]
+    assert search["BACKEND"] == "archive.cache.RedisCache"
+    assert search["KEY_PREFIX"] != config["CACHES"]["default"]["KEY_PREFIX"]
 
 
 @pytest.fixture

@@ -325,3 +325,24 @@ def test_a_search_cut_short_for_time_is_searched_again(client, articles, monkeyp
     client.get("/articles/?q=strike")
     client.get("/articles/?q=strike")
     assert len(reads) == 4  # twice each time: the full read ran out, the fallback answered
+
+
+def test_pages_filling_the_page_cache_never_push_out_a_broad_searchs_matches(
+    client, articles, monkeypatch
+):
+    """The page cache and the search's matches are kept apart: a run of a thousand distinct
+    pages (readers clicking through facets) leaves the matches where they were."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    engine = type(search.backend())
+    reads = []
+    real = engine.newest_matches
+    monkeypatch.setattr(
+        engine, "newest_matches", lambda self, *a, **k: reads.append(True) or real(self, *a, **k)
+    )
+    client.get("/articles/?q=strike")
+    for n in range(1200):  # as many pages as the page cache holds, and more
+        cache.set(f"page-{n}", b"x" * 100)
+    client.get("/articles/?q=strike&union=pcs")
+    assert len(reads) == 1
