@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import json
 import logging
 import struct
@@ -265,11 +266,29 @@ class ArticleIndex:
         """Positions dated on or after `day` (a prefix of the newest-first order)."""
         return BitMap(range(0, bisect.bisect_right(self.neg_dates, -day.toordinal())))
 
+    @functools.cached_property
+    def _published_ids(self) -> BitMap | None:
+        """The published articles' ids as a bitmap (None if an id is beyond 32 bits)."""
+        try:
+            return BitMap(self.ids.tolist())
+        except (OverflowError, ValueError):
+            return None
+
     def positions_of(self, article_ids: list[int]) -> BitMap:
         """The positions of the published articles among these ids (a search's matches)."""
         rank_of, size = self.rank_of, len(self.rank_of)
         if not article_ids:
             return BitMap()
+        if len(article_ids) * 2 > self.n and self._published_ids is not None:
+            # A word in most articles: map the few published articles it misses instead, and
+            # take them from all (a millisecond where mapping each match took eight).
+            try:
+                matched = BitMap(article_ids)
+            except (OverflowError, ValueError):  # an id beyond 32 bits, or negative
+                matched = None
+            if matched is not None:
+                missing = self._published_ids - matched
+                return self.all - BitMap([rank_of[i] for i in missing])
         if min(article_ids) < 0 or max(article_ids) >= size:
             article_ids = [i for i in article_ids if 0 <= i < size]  # added since the build
             if not article_ids:

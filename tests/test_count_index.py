@@ -91,3 +91,24 @@ def test_an_article_unpublished_behind_the_index_is_never_listed(client, dated, 
     counts.Article.objects.filter(slug="day").update(status="draft")
     assert "day" not in _results(client.get("/articles/"))
     assert "day" not in {a.slug for a in client.get("/").context["latest"]}
+
+
+@pytest.mark.django_db
+def test_a_search_matching_most_articles_maps_to_the_same_positions_as_one_matching_few(pcs):
+    """A broad match is mapped by the published articles it misses; a narrow one article by
+    article: the two ways give the same positions, drafts and unknown ids left out."""
+    from archive.models import Article
+
+    published = [make_article(title=f"P{n}", slug=f"p{n}") for n in range(12)]
+    drafts = [
+        make_article(title=f"D{n}", slug=f"d{n}", status=Article.Status.DRAFT) for n in range(3)
+    ]
+    index = counts.index()
+    expected = {index.position_of(a.pk) for a in published}
+    assert -1 not in expected
+    for chosen in (published, published[:9], published[:3], published[:1]):
+        ids = [a.pk for a in [*chosen, *drafts]] + [10**7]  # one added since the index
+        want = {index.position_of(a.pk) for a in chosen}
+        assert set(index.positions_of(ids)) == want  # 9 of 12: mapped by the 3 it misses
+    assert set(index.positions_of([a.pk for a in published])) == expected
+    assert set(index.positions_of([2**40, *[a.pk for a in published]])) == expected  # 64-bit
