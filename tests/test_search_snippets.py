@@ -99,6 +99,13 @@ def test_long_texts_give_two_fragments_around_the_matches_with_ellipses():
     assert len(snippet.split()) < 30
 
 
+def test_the_second_fragment_shows_a_word_the_first_did_not():
+    filler = " ".join(f"w{n}" for n in range(40))
+    text = f"strike {filler} strike {filler} strike {filler} pension {filler} strike"
+    snippet = _extract("pension strike", text, words=10)
+    assert set(_marked_words(snippet)) == {"strike", "pension"}
+
+
 def test_a_text_without_a_match_gives_its_opening_words():
     text = " ".join(f"w{n}" for n in range(50))
     assert _extract("ballot", text, words=5) == "w0 w1 w2 w3 w4…"

@@ -153,13 +153,27 @@ def extract(text: str, matches: Matcher, *, words: int = 35, fragments: int = 2)
         hits = sorted({*hits, *(first for first, _ in phrase_runs)})
     runs: list[tuple[int, int]] = []  # fragments, as [first token, last token + 1)
     lead = words // 4  # words shown before a fragment's first match
-    for index in hits:
-        if runs and index < runs[-1][1]:
-            continue  # inside the fragment before
-        if len(runs) == fragments:
+    phrase_at = dict(phrase_runs)
+    shown_terms: set = set()
+
+    def terms(index: int) -> set:
+        """What the token at `index` matched: its stems, or the phrase starting there."""
+        if index in phrase_at:
+            return {tuple(tokens[index : phrase_at[index]])}
+        return {matches.stem(w) for w in WORD.findall(tokens[index]) if matches.word(w)}
+
+    while hits and len(runs) < fragments:
+        after = [i for i in hits if not runs or i >= runs[-1][1]]
+        if not after:
             break
+        # The next fragment opens at the first match of a term not shown yet, if any, so
+        # that a search for two words shows both where the text has both.
+        index = next((i for i in after if terms(i) - shown_terms), after[0])
         start = max(index - lead, runs[-1][1] if runs else 0)
         runs.append((start, min(start + words, len(tokens))))
+        for i in hits:
+            if start <= i < runs[-1][1]:
+                shown_terms |= terms(i)
     if not runs:
         runs = [(0, min(words, len(tokens)))]
     hit = set(hits) - in_phrase
