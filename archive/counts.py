@@ -333,11 +333,22 @@ class ArticleIndex:
     def counts(self, facet: str, base: BitMap, values: Iterable | None = None) -> dict:
         """{value: articles of `base` with it} for the values of `facet` in `base` at all."""
         whole = base is self.all
+        # A base of a few thousand articles in every 65,536 (one union of thirty) is held as
+        # sorted arrays, and intersecting two arrays walks both. The articles outside it fill
+        # bitsets, in which each member of a value's set is one lookup: counted against
+        # those, a million-article archive's facets take half the time.
+        per_block = len(base) * 65536 // max(self.n, 1)
+        rest = self.all - base if not whole and 256 < per_block < 4096 else None
         found = {}
         for value, members in self.sets[facet].items():
             if values is not None and value not in values:
                 continue
-            n = len(members) if whole else base.intersection_cardinality(members)
+            if whole:
+                n = len(members)
+            elif rest is not None:  # every set holds positions of `all` only
+                n = len(members) - rest.intersection_cardinality(members)
+            else:
+                n = base.intersection_cardinality(members)
             if n:
                 found[value] = n
         return found

@@ -112,3 +112,32 @@ def test_a_search_matching_most_articles_maps_to_the_same_positions_as_one_match
         assert set(index.positions_of(ids)) == want  # 9 of 12: mapped by the 3 it misses
     assert set(index.positions_of([a.pk for a in published])) == expected
     assert set(index.positions_of([2**40, *[a.pk for a in published]])) == expected  # 64-bit
+
+
+def test_facet_counts_are_the_same_whichever_way_the_intersection_is_taken():
+    """A base of a few thousand articles in every 65,536 is counted against the articles
+    outside it: the counts must be what intersecting with the base gives."""
+    import random
+    from array import array
+
+    from pyroaring import BitMap
+
+    rnd = random.Random(8)
+    n = 200_000
+    sets = {
+        value: BitMap(rnd.sample(range(n), size))
+        for value, size in (("big", 60_000), ("mid", 9_000), ("small", 300), ("none", 0))
+    }
+    index = counts.ArticleIndex(
+        token="t",
+        ids=array("q", range(n)),
+        neg_dates=array("q"),
+        rank_of=array("q", range(n)),
+        sets={"people": sets},
+    )
+    for size in (500, 9_000, 12_000, 40_000, 150_000):  # under, inside and over the band
+        base = BitMap(rnd.sample(range(n), size))
+        expected = {v: len(base & s) for v, s in sets.items() if len(base & s)}
+        assert index.counts("people", base) == expected
+        assert index.counts("people", base, {"mid"}) == {"mid": expected["mid"]}
+    assert index.counts("people", index.all) == {v: len(s) for v, s in sets.items() if s}
