@@ -23,6 +23,13 @@ def _marked_words(text: str) -> list[str]:
     return words
 
 
+def _page_snippet(client, text: str, query: str) -> str:
+    """The snippet the list page shows for the one article with this text."""
+    make_article(title="Story", slug="story", original=text, original_format="text")
+    ((_, snippet),) = client.get("/articles/", {"q": query}).context["results"]
+    return snippet
+
+
 def _extract(query: str, text: str, **options) -> str:
     return extract(text, Matcher(parse_query(query)), **options)
 
@@ -106,6 +113,13 @@ def test_the_second_fragment_shows_a_word_the_first_did_not():
     assert set(_marked_words(snippet)) == {"strike", "pension"}
 
 
+def test_a_phrase_written_again_is_the_same_term_for_the_second_fragment():
+    filler = " ".join(f"w{n}" for n in range(40))
+    text = f"general strike {filler} general strike, {filler} pay {filler}"
+    snippet = _extract('"general strike" pay', text, words=10)
+    assert "pay" in _marked_words(snippet)
+
+
 def test_a_text_without_a_match_gives_its_opening_words():
     text = " ".join(f"w{n}" for n in range(50))
     assert _extract("ballot", text, words=5) == "w0 w1 w2 w3 w4…"
@@ -126,14 +140,7 @@ def test_one_matcher_serves_every_result_of_a_page():
 
 @pytest.mark.django_db
 def test_a_search_pages_snippets_mark_the_forms_of_the_word(client, pcs):
-    make_article(
-        title="Walkout",
-        slug="walkout",
-        original="Teachers were striking in Leeds on Monday.",
-        original_format="text",
-    )
-    response = client.get("/articles/?q=strikes")
-    ((_, snippet),) = response.context["results"]
+    snippet = _page_snippet(client, "Teachers were striking in Leeds on Monday.", "strikes")
     assert "<mark>striking</mark>" in snippet and "Leeds" in snippet
 
 
@@ -156,13 +163,6 @@ def test_snippets_on_postgresql_read_nothing_when_the_page_holds_the_text(pcs):
 
 @pytest.mark.django_db
 def test_a_widened_search_marks_the_name_not_each_common_word_of_it(client, pcs):
-    make_article(
-        title="Ballot",
-        slug="ballot",
-        original="PCS members and the union and public services voted.",
-        original_format="text",
-    )
-    response = client.get("/articles/?q=pcs")
-    ((_, snippet),) = response.context["results"]
+    snippet = _page_snippet(client, "PCS members and the union and public services voted.", "pcs")
     assert "<mark>PCS</mark>" in snippet
     assert "<mark>and</mark>" not in snippet and "<mark>union</mark>" not in snippet

@@ -34,6 +34,12 @@ LONGEST_TOKEN = 50  # characters shown of a token without a match (a URL, an uns
 LONGEST_MATCHED_TOKEN = 200
 
 
+def _clues(stems) -> tuple[str, ...]:
+    """What a token must contain to be worth stemming for these stems: a Snowball stem
+    differs from its word in at most its last two letters."""
+    return tuple({stem[: max(1, len(stem) - 2)] for stem in stems})
+
+
 def fold(word: str) -> str:
     """Lower case without accents, as `archive_english` (unaccent) reads a word."""
     lowered = word.lower()
@@ -62,18 +68,16 @@ class Matcher:
         self.phrases: list[tuple[str, ...]] = []
         for term in query.terms:
             if term.prefix:
-                letters = re.sub(r"[\W_]", "", term.text)
-                if letters:
-                    self.prefixes.append(self._stem(fold(letters)))
+                if term.letters:
+                    self.prefixes.append(self._stem(fold(term.letters)))
                 continue
             stems = [self._stem(fold(word)) for word in WORD.findall(term.text)]
             if term.is_phrase and len(stems) > 1:
                 self.phrases.append(tuple(stems))
             else:
                 self.exact.update(stems)
-        self._clues = tuple({s[: max(1, len(s) - 2)] for s in [*self.exact, *self.prefixes]})
-        firsts = {phrase[0] for phrase in self.phrases}
-        self._phrase_clues = tuple({s[: max(1, len(s) - 2)] for s in firsts})
+        self._clues = _clues([*self.exact, *self.prefixes])
+        self._phrase_clues = _clues(phrase[0] for phrase in self.phrases)
         self.known: dict[str, bool] = {}  # token: whether a word in it matches a word term
         self._opens: dict[str, bool] = {}  # token: whether a word in it may open a phrase
         self._stems: dict[str, str] = {}  # word: its stem
@@ -97,8 +101,8 @@ class Matcher:
                 self.word(word) for word in WORD.findall(token)
             )
 
-    def phrase_runs(self, tokens: list[str]) -> list[tuple[int, int]]:
-        """[first token, last token + 1) of each place a phrase stands in the text."""
+    def phrase_runs(self, tokens: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """(first token, last token + 1, the phrase) of each place a phrase stands in the text."""
         if not self.phrases:
             return []
         runs, opens, clues = [], self._opens, self._phrase_clues
@@ -119,7 +123,7 @@ class Matcher:
                 stems = [stem for stem, _ in words[start:]]
                 for phrase in self.phrases:
                     if tuple(stems[: len(phrase)]) == phrase:
-                        runs.append((index, words[start + len(phrase) - 1][1] + 1))
+                        runs.append((index, words[start + len(phrase) - 1][1] + 1, phrase))
         return runs
 
     def mark(self, token: str, whole: bool = False) -> str:
@@ -147,19 +151,19 @@ def extract(text: str, matches: Matcher, *, words: int = 35, fragments: int = 2)
     hits = [index for index, token in enumerate(tokens) if known[token]]
     in_phrase: set[int] = set()
     phrase_runs = matches.phrase_runs(tokens)
-    for first, end in phrase_runs:
+    for first, end, _ in phrase_runs:
         in_phrase.update(range(first, end))
     if phrase_runs:
-        hits = sorted({*hits, *(first for first, _ in phrase_runs)})
+        hits = sorted({*hits, *(first for first, _, _ in phrase_runs)})
     runs: list[tuple[int, int]] = []  # fragments, as [first token, last token + 1)
     lead = words // 4  # words shown before a fragment's first match
-    phrase_at = dict(phrase_runs)
+    phrase_at = {first: phrase for first, _, phrase in phrase_runs}
     shown_terms: set = set()
 
     def terms(index: int) -> set:
         """What the token at `index` matched: its stems, or the phrase starting there."""
         if index in phrase_at:
-            return {tuple(tokens[index : phrase_at[index]])}
+            return {phrase_at[index]}
         return {matches.stem(w) for w in WORD.findall(tokens[index]) if matches.word(w)}
 
     while hits and len(runs) < fragments:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import operator
-import re
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import (
@@ -47,8 +46,7 @@ SNIPPET_WORDS = 35
 
 def term_query(term: Term) -> PgQuery:
     if term.prefix:
-        word = re.sub(r"[\W_]", "", term.text)  # letters and digits only: safe in a raw query
-        return PgQuery(f"'{word}':*", search_type="raw", config=CONFIG)
+        return PgQuery(f"'{term.letters}':*", search_type="raw", config=CONFIG)
     if term.is_phrase:
         return PgQuery(term.text, search_type="phrase", config=CONFIG)
     return PgQuery(term.text, search_type="plain", config=CONFIG)

@@ -43,6 +43,12 @@ class Term:
         return _WORD.findall(self.text)
 
     @property
+    def letters(self) -> str:
+        """The text's letters and digits run together: what a prefix term is searched as on
+        PostgreSQL (safe in a raw tsquery), and what its snippets mark."""
+        return re.sub(r"[\W_]", "", self.text)
+
+    @property
     def is_phrase(self) -> bool:
         return len(self.words) > 1
 
