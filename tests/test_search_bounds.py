@@ -29,6 +29,18 @@ def articles(pcs, tuc):
     ]
 
 
+@pytest.fixture
+def reads(monkeypatch):
+    """A True each time a search reads its matches from the database (newest first)."""
+    engine = type(search.backend())
+    found = []
+    real = engine.newest_matches
+    monkeypatch.setattr(
+        engine, "newest_matches", lambda self, *a, **k: found.append(True) or real(self, *a, **k)
+    )
+    return found
+
+
 def _searches(queries) -> int:
     """Statements that looked for matches (a MATCH, or a tsquery against the index), not
     counting the page's snippets."""
@@ -247,19 +259,10 @@ def test_counts_over_a_small_match_run_without_the_budgets_overhead(client, arti
 
 
 def test_a_search_too_broad_to_rank_is_read_once_then_narrowed_from_memory(
-    client, articles, monkeypatch, settings
+    client, articles, monkeypatch, settings, reads
 ):
     settings.ARCHIVE_PAGE_CACHE = False  # the pages themselves are made every time
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
-    engine = type(search.backend())
-    reads = []
-    real = engine.newest_matches
-
-    def counted(self, *args, **kwargs):
-        reads.append(True)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "newest_matches", counted)
     first = client.get("/articles/?q=strike")
     narrowed = client.get("/articles/?q=strike&union=pcs")
     again = client.get("/articles/?q=strike")
@@ -274,31 +277,19 @@ def test_a_search_too_broad_to_rank_is_read_once_then_narrowed_from_memory(
     assert page.context["page"].paginator.count == 7
 
 
-def test_a_ranked_search_is_not_kept_between_requests(client, articles, monkeypatch, settings):
+def test_a_ranked_search_is_not_kept_between_requests(client, articles, settings, reads):
     settings.ARCHIVE_PAGE_CACHE = False
-    engine = type(search.backend())
-    reads = []
-    real = engine.newest_matches
-    monkeypatch.setattr(
-        engine, "newest_matches", lambda self, *a, **k: reads.append(True) or real(self, *a, **k)
-    )
     client.get("/articles/?q=ballot")
     client.get("/articles/?q=ballot&union=pcs")
     assert len(reads) == 2  # ranks are not kept: a ranked search is read every time
 
 
 def test_a_search_capped_at_its_match_limit_is_kept_and_still_says_so(
-    client, articles, monkeypatch, settings
+    client, articles, monkeypatch, settings, reads
 ):
     settings.ARCHIVE_PAGE_CACHE = False
     monkeypatch.setattr(search, "RANK_LIMIT", 2)
     monkeypatch.setattr(search, "MATCH_LIMIT", 4)
-    engine = type(search.backend())
-    reads = []
-    real = engine.newest_matches
-    monkeypatch.setattr(
-        engine, "newest_matches", lambda self, *a, **k: reads.append(True) or real(self, *a, **k)
-    )
     first = client.get("/articles/?q=strike")
     again = client.get("/articles/?q=strike")
     assert len(reads) == 1
@@ -328,19 +319,13 @@ def test_a_search_cut_short_for_time_is_searched_again(client, articles, monkeyp
 
 
 def test_pages_filling_the_page_cache_never_push_out_a_broad_searchs_matches(
-    client, articles, monkeypatch
+    client, articles, monkeypatch, reads
 ):
     """The page cache and the search's matches are kept apart: a run of a thousand distinct
     pages (readers clicking through facets) leaves the matches where they were."""
     from django.core.cache import cache
 
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
-    engine = type(search.backend())
-    reads = []
-    real = engine.newest_matches
-    monkeypatch.setattr(
-        engine, "newest_matches", lambda self, *a, **k: reads.append(True) or real(self, *a, **k)
-    )
     client.get("/articles/?q=strike")
     for n in range(1200):  # as many pages as the page cache holds, and more
         cache.set(f"page-{n}", b"x" * 100)
