@@ -82,7 +82,6 @@ class PageLink:
 
 
 PER_PAGE = 20
-# What a list shows of each article; the stored original and clean body are not read.
 # What a list shows of each article (includes/article_item.html: headline, date, source, byline,
 # standfirst or the opening of the text, which search snippets are also cut from): only these
 # are read, as each further column is read, sent and converted twenty times a page.
