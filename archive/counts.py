@@ -223,6 +223,8 @@ class ArticleIndex:
     rank_of: array  # article id -> position, -1 when not published
     sets: dict[str, dict] = field(default_factory=dict)  # facet -> value -> BitMap
     entities: dict[str, dict[int, Entity]] = field(default_factory=dict)  # relation -> id -> ...
+    # The commonest words' searches, made with the index: match key -> kept search (matches.py)
+    prepared: dict[str, tuple[bytes, tuple[str, ...], bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.n = len(self.ids)
@@ -390,6 +392,9 @@ class ArticleIndex:
             data = arr.tobytes()
             sections.append(["array", arr.typecode, len(data)])
             parts.append(data)
+        for key, (data, notes, complete) in self.prepared.items():
+            sections.append(["search", [key, list(notes), complete], len(data)])
+            parts.append(data)
         header = {
             "token": self.token,
             "sections": sections,
@@ -408,11 +413,15 @@ class ArticleIndex:
         offset = 4 + size
         sets: dict[str, dict] = {facet: {} for facet in FACETS}
         arrays = []
+        prepared = {}
         for facet, value, length in header["sections"]:
             chunk = blob[offset : offset + length]
             offset += length
             if facet == "array":
                 arrays.append(array(value, chunk))
+            elif facet == "search":
+                key, notes, complete = value
+                prepared[key] = (chunk, tuple(notes), complete)
             else:
                 key = tuple(value) if facet == "month" else value
                 sets.setdefault(facet, {})[key] = BitMap.deserialize(chunk)
@@ -421,7 +430,7 @@ class ArticleIndex:
             for relation, rows in header["entities"].items()
         }
         ids, neg_dates, rank_of = arrays
-        return cls(header["token"], ids, neg_dates, rank_of, sets, entities)
+        return cls(header["token"], ids, neg_dates, rank_of, sets, entities, prepared)
 
 
 def _date(value) -> dt.date | None:
@@ -491,6 +500,15 @@ def build(token: str) -> ArticleIndex:
         },
     }
     return ArticleIndex(token, ids, neg_dates, rank_of, sets, entities)
+
+
+def _built(token: str) -> ArticleIndex:
+    """A new index, with its commonest words' searches made (a large archive's: matches.py)."""
+    from archive import matches  # which reads searches with this module's index
+
+    built = build(token)
+    built.prepared = matches.prepare(built)
+    return built
 
 
 def _bitmap(positions: list[int]) -> BitMap:
@@ -568,7 +586,7 @@ def _load(rows) -> ArticleIndex | None:
 
 
 def _rebuild(token: str) -> ArticleIndex:
-    built = build(token)
+    built = _built(token)
     _store(built)
     _latest[connection.alias] = built
     return built
@@ -618,7 +636,7 @@ def rebuild_current() -> str:
     _local.token = None
     token = generation()  # read first: writes during the build make a later generation
     if not CountIndex.objects.filter(generation=token).exists():
-        _store(build(token))
+        _store(_built(token))
     _rebuild_done()
     _awaited.clear()  # a server running it itself (tests, the immediate backend) looks at once
     return token

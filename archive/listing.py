@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db import router
 from pyroaring import BitMap
 
 from archive import counts, links, search
+from archive import matches as search_matches
 from archive.filters import (
     ENTITY_PARAMETERS,
     FACET_PARAMETERS,
@@ -43,11 +42,22 @@ State = dict[str, list[str]]
 STATE_PARAMETERS = (*FILTER_PARAMETERS, "sort")
 
 
+QUERY_ORDER = (*STATE_PARAMETERS, "all", "page")
+
+
 def query_string(params: State) -> str:
     """A query string for the article list, parameters in a fixed order, page last."""
-    order = [*STATE_PARAMETERS, "all", "page"]
-    pairs = [(name, value) for name in order for value in params.get(name, []) if value != ""]
-    return "?" + urlencode(pairs) if pairs else "?"
+    pairs = [
+        _pair(name, value) for name in QUERY_ORDER for value in params.get(name, []) if value != ""
+    ]
+    return "?" + "&".join(pairs) if pairs else "?"
+
+
+@functools.lru_cache(maxsize=4096)
+def _pair(name: str, value: str) -> str:
+    """One parameter, encoded: a list page links each of its values a hundred times over (a
+    facet's every toggle repeats the selection), and encoding took a sixth of its time."""
+    return urlencode([(name, value)])
 
 
 def list_url(params: State) -> str:
@@ -242,31 +252,10 @@ class ArticleList:
         return bool(self.values.get("q") and self.query)
 
     @cached_property
-    def _found(self) -> _Found:
-        """The search's matches as positions in the count index.
-
-        A search too broad to rank (more than search.RANK_LIMIT matches, read newest first)
-        is remembered in the cache under the count index's token and the query's match key:
-        the same words with another filter, sort or page, which is how readers narrow a
-        search, then skip reading its tens of thousands of ids again (a search capped at
-        search.MATCH_LIMIT too: the same ids every time). A ranked search is cheap to repeat
-        and needs its ranks; a search cut short for time is never kept."""
-        key = None
-        if settings.ARCHIVE_SEARCH_MATCH_CACHE:
-            key = f"search-positions:{self.index.token}:{search.match_key(self.query)}"
-            kept = _search_cache().get(key)
-            if kept is not None:
-                blob, notes, complete = kept
-                self.notes.extend(note for note in notes if note not in self.notes)
-                return _Found(BitMap.deserialize(blob), complete=complete, ranked=None)
-        matched = search.matched(self.query, self.notes)
-        positions = self.index.positions_of(matched.ids)
-        if key and not matched.timed_out and matched.ranks is None:
-            positions.run_optimize()
-            kept = (positions.serialize(), matched.notes, matched.complete)
-            _search_cache().set(key, kept, settings.ARCHIVE_SEARCH_MATCH_CACHE_SECONDS)
-        ranked = matched if matched.ranks is not None else None
-        return _Found(positions, complete=matched.complete, ranked=ranked)
+    def _found(self) -> search_matches.Found:
+        """The search's matches as positions in the count index (archive/matches.py: prepared
+        with the index for its commonest words, kept for other broad searches, else read)."""
+        return search_matches.found(self.index, self.query, self.notes)
 
     @property
     def search_complete(self) -> bool:
@@ -344,12 +333,6 @@ class ArticleList:
         return search.snippets(self.query, [article.pk for article in articles], texts)
 
 
-def _search_cache():
-    """The cache of broad searches' matches: its own ("search", archive/settings.py), apart
-    from the pages; the default one where the settings name no other."""
-    return caches["search" if "search" in settings.CACHES else "default"]
-
-
 def articles_in_order(ids: list[int]) -> list[Article]:
     """The articles with these ids, in this order, as lists show them (one query, compiled
     once per number of ids: archive/statements.py)."""
@@ -366,13 +349,6 @@ def _rows_statement(count: int, database: str) -> Statement:
     queryset = Article.objects.using(database).published().only(*LIST_FIELDS)
     markers = list(range(-count, 0))  # ids no row has
     return compile_once(queryset.filter(id__in=markers).order_by(), markers)
-
-
-@dataclass(frozen=True)
-class _Found:
-    positions: BitMap  # of the matches in the count index (published articles only)
-    complete: bool
-    ranked: search.Matched | None  # the match itself, when it has ranks
 
 
 class _Rows:

@@ -249,6 +249,12 @@ ARCHIVE_SEARCH_MATCH_CACHE_SECONDS = env_int("ARCHIVE_SEARCH_MATCH_CACHE_SECONDS
 # then the next request rebuilds it.
 ARCHIVE_COUNT_INDEX_SYNC_LIMIT = env_int("ARCHIVE_COUNT_INDEX_SYNC_LIMIT", 20_000)
 ARCHIVE_COUNT_INDEX_STALE_SECONDS = env_int("ARCHIVE_COUNT_INDEX_STALE_SECONDS", 30)
+# With each count index of an archive of at least ARCHIVE_COMMON_WORDS_MIN_ARTICLES, search up
+# to ARCHIVE_COMMON_WORDS of its commonest words (in at most ARCHIVE_COMMON_WORDS_SECONDS) and
+# store their matches with it, so no worker reads them again (archive/matches.py). 0: none.
+ARCHIVE_COMMON_WORDS = env_int("ARCHIVE_COMMON_WORDS", 100)
+ARCHIVE_COMMON_WORDS_MIN_ARTICLES = env_int("ARCHIVE_COMMON_WORDS_MIN_ARTICLES", 20_000)
+ARCHIVE_COMMON_WORDS_SECONDS = env_int("ARCHIVE_COMMON_WORDS_SECONDS", 5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -349,6 +349,10 @@ def match_key(query: SearchQuery) -> str:
     """A short name for what `query` matches (its words once their names are widened, and
     the search backend): two queries with the same key find the same articles."""
     identity = repr((connection.vendor, _expanded(query).key))
+    if identity.isascii():
+        # Both backends fold case, so "Strike" finds what "strike" does. Only where every
+        # letter is ASCII: elsewhere Python's idea of lower case may not be the index's.
+        identity = identity.lower()
     return hashlib.sha256(identity.encode()).hexdigest()[:32]
 
 

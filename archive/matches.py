@@ -1,0 +1,153 @@
+"""A search's matches as positions in the count index: read once, then kept.
+
+The article list (listing.py) asks `found(index, query, notes)` for the matches of a reader's
+search as positions in the count index (counts.py), which facets count and pages slice. They
+come from the first of these that has them:
+
+1. **the index itself.** When a large archive's index is built, the words in the most of its
+   articles (estimated from a sample) are searched there and then (`prepare`), and their
+   matches are stored with the index. Every worker of every app server loads them with it, so a
+   reader's first search for "strike" or "union" reads no match from the database. Such a word
+   is the costliest search there is: at 100,000 articles, reading and mapping its matches took
+   25 ms on SQLite and 40 ms on PostgreSQL, once per worker and word. That cost made the first
+   seconds after a restart slow (`make bench`'s mix of combinations);
+2. **the search cache** ("search" in CACHES): any other search too broad to rank, kept per index
+   and query, so narrowing it by a filter or a page does not search again;
+3. **the database** (archive.search).
+
+Only searches too broad to rank are kept: a ranked search needs its ranks, and is cheap (at most
+search.RANK_LIMIT matches). A search cut short for time is never kept. What is kept belongs to
+one index (its token): any write makes a new index, with its own.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import caches
+from pyroaring import BitMap
+
+from archive import search
+from archive.models import Article
+
+if TYPE_CHECKING:
+    from archive.counts import ArticleIndex
+
+# What a kept search holds: its positions (a serialised bitmap), its notes, and whether it is
+# complete (not capped at search.MATCH_LIMIT).
+Kept = tuple[bytes, tuple[str, ...], bool]
+
+# The articles read to find the commonest words: evenly spread over the archive, newest to
+# oldest. Four hundred tell a word in a fifth of the articles from one in a tenth.
+SAMPLE = 400
+WORD = re.compile(r"\w+")
+# Common English words that make no search on their own: none of the prepared words' places go
+# to them. They are still searched, as any other word, when a reader asks for one.
+STOP_WORDS = frozenset(
+    """a about after against all also an and any are as at be been before being but by can could
+    did do does for from had has have he her here him his how i if in into is it its just more
+    most my no not now of on one only or other our out over said says she so some such than that
+    the their them then there these they this those through to too two up very was we were what
+    when where which while who will with would you your""".split()
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    positions: BitMap  # of the matches in the count index (published articles only)
+    complete: bool
+    ranked: search.Matched | None  # the match itself, when it has ranks
+
+
+def found(index: ArticleIndex, query: search.SearchQuery, notes: list[str]) -> Found:
+    """The matches of `query` in `index`: prepared with the index, kept, or read now (its notes
+    join `notes`)."""
+    key = search.match_key(query)
+    kept = index.prepared.get(key)
+    cache_key = f"search-positions:{index.token}:{key}"
+    if kept is None and settings.ARCHIVE_SEARCH_MATCH_CACHE:
+        kept = _cache().get(cache_key)
+    if kept is not None:
+        blob, said, complete = kept
+        notes.extend(note for note in said if note not in notes)
+        return Found(BitMap.deserialize(blob), complete=complete, ranked=None)
+    result, kept = _read(index, query, notes)
+    if kept is not None and settings.ARCHIVE_SEARCH_MATCH_CACHE:
+        _cache().set(cache_key, kept, settings.ARCHIVE_SEARCH_MATCH_CACHE_SECONDS)
+    return result
+
+
+def _read(
+    index: ArticleIndex, query: search.SearchQuery, notes: list[str]
+) -> tuple[Found, Kept | None]:
+    """Search the database; with the result, what to keep of it (None: nothing)."""
+    matched = search.matched(query, notes)
+    positions = index.positions_of(matched.ids)
+    if matched.ranks is not None:
+        return Found(positions, complete=matched.complete, ranked=matched), None
+    if matched.timed_out:
+        return Found(positions, complete=matched.complete, ranked=None), None
+    positions.run_optimize()
+    kept = (positions.serialize(), tuple(matched.notes), matched.complete)
+    return Found(positions, complete=matched.complete, ranked=None), kept
+
+
+def _cache():
+    """The cache of broad searches' matches: its own ("search", archive/settings.py), apart
+    from the pages; the default one where the settings name no other."""
+    return caches["search" if "search" in settings.CACHES else "default"]
+
+
+# -- the commonest words, prepared with the index -----------------------------------------------
+
+
+def prepare(index: ArticleIndex) -> dict[str, Kept]:
+    """{match key: kept search} for the commonest words of a large archive, searched now, in
+    at most ARCHIVE_COMMON_WORDS_SECONDS. Nothing for an archive of fewer than
+    ARCHIVE_COMMON_WORDS_MIN_ARTICLES: its broadest search takes a few milliseconds, and its
+    index is rebuilt by a reader's request, which should not wait for these."""
+    if index.n < max(settings.ARCHIVE_COMMON_WORDS_MIN_ARTICLES, 1):
+        return {}
+    deadline = time.monotonic() + settings.ARCHIVE_COMMON_WORDS_SECONDS
+    prepared: dict[str, Kept] = {}
+    try:
+        for word in common_words(index, settings.ARCHIVE_COMMON_WORDS):
+            if time.monotonic() >= deadline:
+                break
+            search.new_request()  # each word a search of its own, with its own time budget
+            query = search.parse_query(word)
+            _, kept = _read(index, query, [])
+            if kept is not None:
+                prepared[search.match_key(query)] = kept
+    finally:
+        search.new_request()  # a request building the index searches afresh after
+    return prepared
+
+
+def common_words(index: ArticleIndex, limit: int) -> list[str]:
+    """Up to `limit` words, most common first, that a sample of the published articles says
+    are in more articles than a search ranks (search.RANK_LIMIT): the searches worth
+    preparing. Stop words and numbers are left out."""
+    if limit <= 0 or index.n <= search.RANK_LIMIT:
+        return []
+    step = max(1, index.n // SAMPLE)
+    sample = [index.ids[position] for position in range(0, index.n, step)][:SAMPLE]
+    rows = Article.objects.filter(id__in=sample).values_list(
+        "title", "standfirst", "byline", "body_text"
+    )
+    in_articles: Counter[str] = Counter()
+    for fields in rows.iterator():
+        in_articles.update(set(WORD.findall(" ".join(filter(None, fields)).lower())))
+    # A word in more than this many of the sample is in more articles than a search ranks.
+    needed = search.RANK_LIMIT * len(sample) / index.n
+    chosen = [
+        word
+        for word, count in in_articles.most_common()
+        if count > needed and word not in STOP_WORDS and not word.isdigit()
+    ]
+    return chosen[:limit]

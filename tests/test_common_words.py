@@ -1,0 +1,144 @@
+"""A large archive's commonest words are searched once, with its count index (archive/matches.py),
+so that no worker reads their matches from the database again."""
+
+import datetime as dt
+
+import pytest
+
+from archive import counts, matches, search
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def articles(pcs, tuc):
+    return [
+        make_article(
+            title=f"Strike day {i}",
+            slug=f"strike-{i}",
+            published_date=dt.date(2010 + i % 3, 1 + i % 12, 1),
+            original=f"Members strike again, ballot number {i}. Some say so.",
+            organisations=[pcs if i % 2 else tuc],
+        )
+        for i in range(6)
+    ]
+
+
+@pytest.fixture
+def large(settings, monkeypatch):
+    """Six articles count as a large archive, and a word in more than three as too broad to
+    rank; pages are made every time."""
+    settings.ARCHIVE_COMMON_WORDS_MIN_ARTICLES = 1
+    settings.ARCHIVE_PAGE_CACHE = False
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """A True each time a search reads its matches from the database (newest first)."""
+    engine = type(search.backend())
+    found = []
+    real = engine.newest_matches
+    monkeypatch.setattr(
+        engine, "newest_matches", lambda self, *a, **k: found.append(True) or real(self, *a, **k)
+    )
+    return found
+
+
+def _key(text: str) -> str:
+    return search.match_key(search.parse_query(text))
+
+
+def _rebuilt() -> counts.ArticleIndex:
+    counts.invalidate()
+    counts.rebuild_current()
+    return counts.index()
+
+
+def test_a_large_archives_commonest_words_are_searched_with_its_index(articles, large):
+    index = _rebuilt()
+    in_every_article = {"strike", "day", "members", "again", "ballot", "number", "say"}
+    assert set(matches.common_words(index, 100)) == in_every_article
+    for word in in_every_article:
+        assert _key(word) in index.prepared
+    for word in ("some", "so", "0", "1"):  # stop words and numbers
+        assert _key(word) not in index.prepared
+
+
+def test_a_prepared_word_is_listed_without_reading_its_matches_and_as_when_read(
+    client, articles, large, settings, reads
+):
+    _rebuilt()
+    reads.clear()
+    prepared = client.get("/articles/?q=Strike&union=pcs")
+    assert reads == []  # no match read from the database
+    assert prepared.context["page"].paginator.count == 3
+    settings.ARCHIVE_COMMON_WORDS = 0
+    _rebuilt()
+    read = client.get("/articles/?q=Strike&union=pcs")
+    assert reads == [True]
+    assert prepared.content == read.content  # the same page: results, counts, note, snippets
+
+
+def test_other_searches_still_read_their_matches(client, articles, large, reads):
+    _rebuilt()
+    reads.clear()
+    response = client.get("/articles/?q=strike -ballot")
+    assert reads == [True]
+    assert response.context["page"].paginator.count == 0
+
+
+def test_prepared_words_are_stored_with_the_index_for_every_app_server(
+    client, articles, large, reads
+):
+    _rebuilt()
+    counts._latest.clear()  # another server, or this one restarted
+    assert _key("ballot") in counts.load_stored().prepared
+    reads.clear()
+    response = client.get("/articles/?q=ballot")
+    assert reads == []
+    assert response.context["page"].paginator.count == 6
+
+
+def test_a_write_prepares_the_words_again_with_the_new_index(client, articles, large, reads):
+    _rebuilt()
+    make_article(title="Strike news", slug="strike-news", original="A strike today.")
+    reads.clear()
+    response = client.get("/articles/?q=strike")  # rebuilds this small archive's index now
+    assert response.context["page"].paginator.count == 7
+    assert counts.index().prepared  # made afresh with it
+    assert "too many to rank by relevance" in response.content.decode()
+
+
+def test_a_prepared_search_over_its_match_limit_still_says_so_without_counts(
+    client, articles, large, monkeypatch, reads
+):
+    monkeypatch.setattr(search, "MATCH_LIMIT", 4)
+    _rebuilt()
+    reads.clear()
+    response = client.get("/articles/?q=strike")
+    assert reads == []
+    assert response.context["page"].paginator.count == 4
+    assert "matches more than 4 articles, more than one search reads" in (response.content.decode())
+    assert not response.context["facets"]
+
+
+def test_a_small_archive_prepares_no_words(articles, settings, monkeypatch, reads):
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    assert settings.ARCHIVE_COMMON_WORDS_MIN_ARTICLES == 20_000  # the default
+    assert _rebuilt().prepared == {}
+    assert reads == []  # and the build read no search
+
+
+def test_preparing_words_keeps_to_its_time(articles, large, settings):
+    settings.ARCHIVE_COMMON_WORDS_SECONDS = 0
+    assert _rebuilt().prepared == {}
+    settings.ARCHIVE_COMMON_WORDS_SECONDS = 5
+    settings.ARCHIVE_COMMON_WORDS = 2
+    assert len(_rebuilt().prepared) == 2
+
+
+def test_a_word_too_rare_to_leave_unranked_is_not_prepared(articles, large, monkeypatch):
+    monkeypatch.setattr(search, "RANK_LIMIT", 6)  # no word is in more than six articles
+    assert _rebuilt().prepared == {}
