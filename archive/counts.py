@@ -211,6 +211,11 @@ class Entity:
     def title(self) -> str:
         return self.name if self.abbreviation else ""
 
+    @property
+    def short_name(self) -> str:
+        """As Organisation.short_name (the list's chips): a person's or an event's name."""
+        return self.abbreviation or self.name
+
 
 @dataclass
 class ArticleIndex:

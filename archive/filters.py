@@ -2,8 +2,8 @@
 
 Every parameter is forgiving: a value that cannot be understood is dropped, the rest of the page
 still works, and `ArticleFilter.notes` says in a sentence what was ignored. Filtering never
-validates choices against the database (PERFORMANCE.md): entity slugs are looked up once, in one
-query per entity table, by `resolve_entities`.
+validates choices against the database (PERFORMANCE.md): entity slugs are looked up once, in the
+count index or in one query per entity table, by `resolve_entities`.
 
 URL parameters (several values of one facet combine with OR, different facets with AND):
   q        search words and "exact phrases"
@@ -285,8 +285,10 @@ class ArticleFilter(django_filters.FilterSet):
         self._values = values
         self._resolved = True
 
-    def resolve_entities(self) -> dict[str, dict[str, object]]:
-        """Look up the selected organisations, people and events (one query per table).
+    def resolve_entities(self, index=None) -> dict[str, dict[str, object]]:
+        """Look up the selected organisations, people and events: in the count index when one
+        is given (archive/counts.py, which holds each one's slug, name and kind), else, and
+        for any it does not know yet, in the database (one query per table).
 
         Unknown slugs are dropped from the filter with a note; the objects found give the
         active-filter chips their names.
@@ -298,7 +300,12 @@ class ArticleFilter(django_filters.FilterSet):
             by_model.setdefault(self.filters[name].entity_model, []).append(name)
         for model, names in by_model.items():
             wanted = {slug for name in names for slug in values.get(name) or []}
-            objects = {o.slug: o for o in model.objects.filter(slug__in=wanted)} if wanted else {}
+            indexed = index.by_slug[self.filters[names[0]].relation] if index is not None else {}
+            objects = {slug: indexed[slug] for slug in wanted if slug in indexed}
+            if wanted - objects.keys():
+                objects.update(
+                    (o.slug, o) for o in model.objects.filter(slug__in=wanted - objects.keys())
+                )
             for name in names:
                 kinds = self.filters[name].kinds
                 known = [

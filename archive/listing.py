@@ -106,12 +106,12 @@ class ArticleList:
         """`base` prefixes every URL: "" on the list itself, its path when shown elsewhere."""
         self.base = base
         self.filterset = ArticleFilter(data, queryset=Article.objects.published())
-        self.entities = self.filterset.resolve_entities()
+        self.index = counts.index()
+        self.entities = self.filterset.resolve_entities(self.index)
         self.values = self.filterset.values
         self.notes = self.filterset.notes
         self.state = self._state(data)
         self.query = self.filterset.search_query
-        self.index = counts.index()
         self._sets = self._selected_sets()
 
     # -- the reader's state and its URLs -----------------------------------------------------

@@ -228,3 +228,23 @@ def test_an_article_withdrawn_while_the_rebuild_is_pending_is_gone_from_its_page
     article.save()
     assert client.get("/articles/old-0/").status_code == 410
     assert "old-0" not in _results(client.get(LIST))
+
+
+def test_the_list_names_its_selection_from_the_index_without_asking_the_database(
+    client, large, pcs
+):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(LIST)
+    assert [chip.label for chip in response.context["chips"]] == ["PCS"]
+    assert not [q for q in context.captured_queries if "archive_organisation" in q["sql"]]
+
+
+def test_an_organisation_newer_than_the_index_is_found_in_the_database(client, large, pcs):
+    from archive.models import Organisation
+
+    Organisation.objects.create(
+        name="Wholly New Union", slug="new-union", kind=Organisation.UNION_KINDS[0]
+    )  # the index, rebuilt by the worker, does not know it yet
+    response = client.get("/articles/?union=new-union&union=pcs")
+    assert [chip.label for chip in response.context["chips"]] == ["Wholly New Union", "PCS"]
+    assert "ignored" not in response.content.decode()
