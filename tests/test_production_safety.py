@@ -233,3 +233,23 @@ def test_the_warm_up_never_builds_the_count_index(monkeypatch):
     monkeypatch.setattr(counts, "build", lambda token: pytest.fail("built while warming up"))
     serving.warm_up()  # a build (seconds on a large archive) would hold the whole server back
     assert not counts._latest
+
+
+@pytest.mark.django_db
+def test_the_warm_up_indexes_every_url_namespace_so_no_worker_does(monkeypatch):
+    from django.urls import clear_url_caches, resolvers, reverse
+
+    from archive import serving
+
+    clear_url_caches()  # as a new server starts
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    serving.warm_up()
+    built = []
+    real = resolvers.URLResolver._populate
+    monkeypatch.setattr(
+        resolvers.URLResolver, "_populate", lambda self: built.append(self) or real(self)
+    )
+    reverse("archive:article_list")  # about 30 ms when a worker's first page did it
+    reverse("admin:index")
+    reverse("api:article_list")
+    assert built == []
