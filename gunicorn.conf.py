@@ -69,3 +69,11 @@ def when_ready(server) -> None:
     from archive.serving import warm_up
 
     warm_up()
+
+
+def post_worker_init(worker) -> None:
+    """Connect a new worker to the database and the cache before it takes its first request,
+    which would otherwise wait for it (connections are never shared across the fork)."""
+    from archive.serving import connect
+
+    connect()

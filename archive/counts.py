@@ -582,6 +582,7 @@ def load_stored() -> ArticleIndex | None:
         found = _load(CountIndex.objects.order_by("-built_at", "-pk"))
     if found is not None:
         _latest[connection.alias] = found
+        found._published_ids  # noqa: B018 - once, before the fork, not in every worker's search
     return found
 
 

@@ -69,6 +69,26 @@ def warm_up() -> None:
     gc.freeze()
 
 
+def connect() -> None:
+    """Open this process's connections (each database, each cache): for a worker just forked,
+    before its first request (gunicorn.conf.py), whose reader would otherwise wait for them
+    (PostgreSQL: several milliseconds). A connection that cannot be made now is made by the
+    first request that needs it, as usual."""
+    from django.core.cache import caches
+    from django.db import DatabaseError, connections
+
+    for connection in connections.all():
+        try:
+            connection.ensure_connection()
+        except DatabaseError:
+            pass
+    for cache in caches.all():
+        try:
+            cache.get("archive:connect")  # Redis: connects; local memory: nothing to do
+        except Exception:  # noqa: BLE001, S110 - the first request that needs it will retry
+            pass
+
+
 def _index_urls(resolver) -> None:
     """Index the URLs for reversing, those of each namespace ("archive:", "admin:") too: Django
     builds and indexes a namespace's own resolver when a URL in it is first reversed, which

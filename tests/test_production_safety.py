@@ -253,3 +253,14 @@ def test_the_warm_up_indexes_every_url_namespace_so_no_worker_does(monkeypatch):
     reverse("admin:index")
     reverse("api:article_list")
     assert built == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_new_worker_connects_before_its_first_request(monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setenv("DJANGO_ENV_FILE", ".env")
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    connection.close()  # as after the fork: the warm-up closed the master's
+    config["post_worker_init"](None)
+    assert connection.connection is not None  # the first reader does not wait for it
