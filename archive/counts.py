@@ -343,9 +343,12 @@ class ArticleIndex:
         # A base of a few thousand articles in every 65,536 (one union of thirty) is held as
         # sorted arrays, and intersecting two arrays walks both. The articles outside it fill
         # bitsets, in which each member of a value's set is one lookup: counted against
-        # those, a million-article archive's facets take half the time.
+        # those, a million-article archive's facets take half the time. A base of nearly
+        # every article (a search for a common word) leaves a few outside: counted against
+        # those, its facets take a sixth of the time.
         per_block = len(base) * 65536 // max(self.n, 1)
-        rest = self.all - base if not whole and 256 < per_block < 4096 else None
+        outside = 256 < per_block < 4096 or per_block > 65536 - 4096
+        rest = self.all - base if not whole and outside else None
         found = {}
         for value, members in self.sets[facet].items():
             if values is not None and value not in values:
