@@ -72,8 +72,10 @@ def when_ready(server) -> None:
 
 
 def post_worker_init(worker) -> None:
-    """Connect a new worker to the database and the cache before it takes its first request,
-    which would otherwise wait for it (connections are never shared across the fork)."""
-    from archive.serving import connect
+    """Before a new worker takes its first request: connect it to the database and the cache
+    (connections are never shared across the fork), and let it make a few pages for itself
+    (archive.serving.warm_worker), so no reader waits for either."""
+    from archive.serving import connect, warm_worker
 
     connect()
+    warm_worker(worker.wsgi)

@@ -9,10 +9,15 @@ gunicorn.conf.py also refuses DEBUG and the development key.
 from __future__ import annotations
 
 import gc
+import io
+import logging
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 MISSING_KEY = (
     "DJANGO_SECRET_KEY must be set when DEBUG is off. For local work use the make targets, or "
@@ -87,6 +92,97 @@ def connect() -> None:
             cache.get("archive:connect")  # Redis: connects; local memory: nothing to do
         except Exception:  # noqa: BLE001, S110 - the first request that needs it will retry
             pass
+
+
+def warm_worker(application) -> list[tuple[str, str]]:
+    """Make a few public pages once in a new worker, before its first reader (gunicorn.conf.py):
+    a worker's first pages cost two to three times a later one's (the memory it shares with
+    the master copied as it is first written to, the search index's first use, the first run
+    of each statement), and readers arriving as it starts queue behind them. Each page is made
+    as for a signed-in editor, so none is read from the page cache or stored there. Returns
+    (address, status) for each; a page that fails is logged and skipped."""
+    made = []
+    for address in _warm_up_addresses():
+        path, _, query = address.partition("?")
+        started: list[str] = []
+
+        def start_response(status, headers, exc_info=None, started=started):
+            started.append(status)
+
+        try:
+            response = application(_environ(path, query), start_response)
+            try:
+                for _chunk in response:
+                    pass
+            finally:
+                response.close()  # request_finished, as after any request
+            made.append((address, started[0] if started else ""))
+        except Exception:
+            logger.exception("Warming a new worker up: %s failed", address)
+    return made
+
+
+def _warm_up_addresses() -> list[str]:
+    """Home, the list, a search (with its snippets), the timeline, a union's list and its
+    organisation page: between them, the code and statements of most public pages."""
+    from django.db import DatabaseError
+    from django.urls import reverse
+
+    from archive import counts
+    from archive.models import Organisation
+
+    articles = reverse("archive:article_list")
+    addresses = [
+        reverse("archive:home"),
+        articles,
+        articles + "?" + urlencode({"q": "union", "sort": "oldest"}),
+        reverse("archive:timeline"),
+    ]
+    try:
+        index = counts.index()
+    except DatabaseError:
+        return addresses  # not migrated yet
+    # The union in the most published articles (one in none has no page to show).
+    sizes = {pk: len(members) for pk, members in index.sets["organisations"].items()}
+    unions = [
+        o
+        for o in index.entities["organisations"].values()
+        if o.kind in Organisation.UNION_KINDS and sizes.get(o.id)
+    ]
+    if unions:
+        union = max(unions, key=lambda o: sizes[o.id])
+        addresses.append(articles + "?" + urlencode({"union": union.slug}))
+        addresses.append(reverse("archive:organisation", kwargs={"slug": union.slug}))
+    return addresses
+
+
+def _environ(path: str, query: str) -> dict:
+    """A GET of `path` from the server itself, over HTTPS (as the proxy says), to an allowed
+    host, with a session cookie (an editor's request: the page cache is left alone)."""
+    hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and "*" not in h]
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "443",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": hosts[0] if hosts else "localhost",
+        "HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}=warm-up",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.url_scheme": "https",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if header:
+        environ[header[0]] = header[1]
+    return environ
 
 
 def _index_urls(resolver) -> None:

@@ -6,6 +6,7 @@ import runpy
 import shutil
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -255,12 +256,70 @@ def test_the_warm_up_indexes_every_url_namespace_so_no_worker_does(monkeypatch):
     assert built == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_new_worker_connects_before_its_first_request(monkeypatch):
-    from django.db import connection
+def test_a_new_worker_connects_and_warms_up_before_its_first_request(monkeypatch):
+    from django import db
+    from django.core import cache
 
+    from archive import serving
+
+    done = []
     monkeypatch.setenv("DJANGO_ENV_FILE", ".env")
     config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
-    connection.close()  # as after the fork: the warm-up closed the master's
-    config["post_worker_init"](None)
-    assert connection.connection is not None  # the first reader does not wait for it
+    database = SimpleNamespace(ensure_connection=lambda: done.append("database"))
+    redis = SimpleNamespace(get=lambda key: done.append("cache"))
+    monkeypatch.setattr(db.connections, "all", lambda **kwargs: [database])
+    monkeypatch.setattr(cache.caches, "all", lambda **kwargs: [redis])
+    monkeypatch.setattr(serving, "warm_worker", lambda app: done.append(("pages", app)))
+    config["post_worker_init"](SimpleNamespace(wsgi="the application"))
+    assert done == ["database", "cache", ("pages", "the application")]
+
+
+@pytest.fixture
+def as_the_test_client():
+    """Requests made straight through a WSGI handler keep the test's connection open, as the
+    test client's do (its transaction would otherwise look unfinished and be closed)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+def test_a_new_worker_makes_a_few_pages_before_its_first_reader(
+    pcs, tuc, settings, as_the_test_client
+):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from archive import page_cache, serving
+    from tests.conftest import make_article
+
+    make_article(title="Union ballot", slug="ballot", original="The union balloted.")
+    make_article(title="PCS strike", slug="pcs-strike", organisations=[pcs])
+
+    settings.ALLOWED_HOSTS = [".archive.example", "www.archive.example"]
+    settings.SECURE_SSL_REDIRECT = True  # production: anything not over HTTPS is redirected
+    page_cache._copies.clear()
+    made = serving.warm_worker(WSGIHandler())
+    addresses = [address for address, _ in made]
+    assert addresses[:2] == ["/", "/articles/"]
+    assert "/articles/?q=union&sort=oldest" in addresses
+    assert {"/articles/?union=pcs", "/organisations/pcs/"} <= set(addresses)  # in an article
+    assert {status for _, status in made} == {"200 OK"}  # made, not redirected or refused
+    assert not page_cache._copies.pages  # as for an editor: the readers' cache untouched
+
+
+@pytest.mark.django_db
+def test_a_page_that_fails_while_a_worker_warms_up_is_logged_and_skipped(caplog):
+    from archive import serving
+
+    def broken(environ, start_response):
+        raise RuntimeError("simulated")
+
+    with caplog.at_level("ERROR"):
+        made = serving.warm_worker(broken)
+    assert made == []
+    assert "Warming a new worker up: / failed" in caplog.text
