@@ -77,5 +77,8 @@ def post_worker_init(worker) -> None:
     (archive.serving.warm_worker), so no reader waits for either."""
     from archive.serving import connect, warm_worker
 
-    connect()
-    warm_worker(worker.wsgi)
+    try:
+        warm_worker(worker.wsgi)
+        connect()  # after the pages too: with DATABASE_CONN_MAX_AGE=0 they close theirs
+    except Exception:  # noqa: BLE001 - a worker that fails here would stop the whole server
+        worker.log.exception("Warming a new worker up failed; it serves requests as it is")

@@ -400,12 +400,16 @@ class ArticleIndex:
             data = arr.tobytes()
             sections.append(["array", arr.typecode, len(data)])
             parts.append(data)
+        # The prepared searches after every section, under a key of their own: a server of an
+        # older release reads the index as before and ignores them (a rolling upgrade).
+        prepared = []
         for key, (data, notes, complete) in self.prepared.items():
-            sections.append(["search", [key, list(notes), complete], len(data)])
+            prepared.append([key, list(notes), complete, len(data)])
             parts.append(data)
         header = {
             "token": self.token,
             "sections": sections,
+            "prepared": prepared,
             "entities": {
                 relation: [list(vars(e).values()) for e in entities.values()]
                 for relation, entities in self.entities.items()
@@ -421,15 +425,11 @@ class ArticleIndex:
         offset = 4 + size
         sets: dict[str, dict] = {facet: {} for facet in FACETS}
         arrays = []
-        prepared = {}
         for facet, value, length in header["sections"]:
             chunk = blob[offset : offset + length]
             offset += length
             if facet == "array":
                 arrays.append(array(value, chunk))
-            elif facet == "search":
-                key, notes, complete = value
-                prepared[key] = (chunk, tuple(notes), complete)
             else:
                 key = tuple(value) if facet == "month" else value
                 sets.setdefault(facet, {})[key] = BitMap.deserialize(chunk)
@@ -437,6 +437,10 @@ class ArticleIndex:
             relation: {row[0]: Entity(*row) for row in rows}
             for relation, rows in header["entities"].items()
         }
+        prepared = {}
+        for key, notes, complete, length in header.get("prepared", ()):
+            prepared[key] = (blob[offset : offset + length], tuple(notes), complete)
+            offset += length
         ids, neg_dates, rank_of = arrays
         return cls(header["token"], ids, neg_dates, rank_of, sets, entities, prepared)
 
@@ -511,7 +515,8 @@ def build(token: str) -> ArticleIndex:
 
 
 def _built(token: str) -> ArticleIndex:
-    """A new index, with its commonest words' searches made (a large archive's: matches.py)."""
+    """A new index, with its commonest words' searches made (a large archive's: matches.py):
+    in the worker's rebuild only, never in a reader's request."""
     from archive import matches  # which reads searches with this module's index
 
     built = build(token)
@@ -595,7 +600,9 @@ def _load(rows) -> ArticleIndex | None:
 
 
 def _rebuild(token: str) -> ArticleIndex:
-    built = _built(token)
+    """Built in a reader's request: without the commonest words' searches, which could take
+    seconds (the worker's rebuild after the next write makes them)."""
+    built = build(token)
     _store(built)
     _latest[connection.alias] = built
     return built

@@ -300,7 +300,8 @@ class ArticleFilter(django_filters.FilterSet):
             by_model.setdefault(self.filters[name].entity_model, []).append(name)
         for model, names in by_model.items():
             wanted = {slug for name in names for slug in values.get(name) or []}
-            indexed = index.by_slug[self.filters[names[0]].relation] if index is not None else {}
+            relation = self.filters[names[0]].relation
+            indexed = index.by_slug.get(relation, {}) if index is not None else {}
             objects = {slug: indexed[slug] for slug in wanted if slug in indexed}
             if wanted - objects.keys():
                 objects.update(

@@ -8,7 +8,8 @@ set (newest or oldest first) or, sorted by relevance, the search's own ranking.
 
 Every link that changes the list (toggle a value, replace or remove one, sort, page, the chips
 that remove a filter) is made here, from the state, with the parameters in one fixed order;
-templates only print them. This is also the one place that calls the search module.
+templates only print them. It calls the search module for the page's snippets and the search's
+notes; the matches themselves come through archive/matches.py.
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ The article list (listing.py) asks `found(index, query, notes)` for the matches 
 search as positions in the count index (counts.py), which facets count and pages slice. They
 come from the first of these that has them:
 
-1. **the index itself.** When a large archive's index is built, the words in the most of its
-   articles (estimated from a sample) are searched there and then (`prepare`), and their
-   matches are stored with the index. Every worker of every app server loads them with it, so a
+1. **the index itself.** When the worker rebuilds a large archive's index (never a reader's
+   request, which may build one without them), the words in the most of its articles
+   (estimated from a sample) are searched there and then (`prepare`), and their matches are
+   stored with the index. Every worker of every app server loads them with it, so a
    reader's first search for "strike" or "union" reads no match from the database. Such a word
    is the costliest search there is: at 100,000 articles, reading and mapping its matches took
    25 ms on SQLite and 40 ms on PostgreSQL, once per worker and word. That cost made the first
@@ -22,7 +23,7 @@ one index (its token): any write makes a new index, with its own.
 
 from __future__ import annotations
 
-import re
+import logging
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -34,18 +35,24 @@ from pyroaring import BitMap
 
 from archive import search
 from archive.models import Article
+from archive.search.query import words as words_of
 
 if TYPE_CHECKING:
     from archive.counts import ArticleIndex
 
-# What a kept search holds: its positions (a serialised bitmap), its notes, and whether it is
+logger = logging.getLogger(__name__)
+
+# What a kept search holds: its positions (a serialised bitmap), what the search said of itself
+# (not what parsing said of the words as typed: each query says that itself), and whether it is
 # complete (not capped at search.MATCH_LIMIT).
 Kept = tuple[bytes, tuple[str, ...], bool]
 
 # The articles read to find the commonest words: evenly spread over the archive, newest to
 # oldest. Four hundred tell a word in a fifth of the articles from one in a tenth.
 SAMPLE = 400
-WORD = re.compile(r"\w+")
+# At most this much of an index goes to prepared searches (each worker holds them): a word in a
+# few per cent of a million articles takes 40-130 KB.
+MAX_BYTES = 16 * 2**20
 # Common English words that make no search on their own: none of the prepared words' places go
 # to them. They are still searched, as any other word, when a reader asks for one.
 STOP_WORDS = frozenset(
@@ -74,7 +81,9 @@ def found(index: ArticleIndex, query: search.SearchQuery, notes: list[str]) -> F
         kept = _cache().get(cache_key)
     if kept is not None:
         blob, said, complete = kept
-        notes.extend(note for note in said if note not in notes)
+        for note in (*query.notes, *said):
+            if note not in notes:
+                notes.append(note)
         return Found(BitMap.deserialize(blob), complete=complete, ranked=None)
     result, kept = _read(index, query, notes)
     if kept is not None and settings.ARCHIVE_SEARCH_MATCH_CACHE:
@@ -93,7 +102,8 @@ def _read(
     if matched.timed_out:
         return Found(positions, complete=matched.complete, ranked=None), None
     positions.run_optimize()
-    kept = (positions.serialize(), tuple(matched.notes), matched.complete)
+    said = tuple(note for note in matched.notes if note not in query.notes)
+    kept = (positions.serialize(), said, matched.complete)
     return Found(positions, complete=matched.complete, ranked=None), kept
 
 
@@ -108,31 +118,36 @@ def _cache():
 
 def prepare(index: ArticleIndex) -> dict[str, Kept]:
     """{match key: kept search} for the commonest words of a large archive, searched now, in
-    at most ARCHIVE_COMMON_WORDS_SECONDS. Nothing for an archive of fewer than
-    ARCHIVE_COMMON_WORDS_MIN_ARTICLES: its broadest search takes a few milliseconds, and its
-    index is rebuilt by a reader's request, which should not wait for these."""
+    at most ARCHIVE_COMMON_WORDS_SECONDS and MAX_BYTES. Called by the worker's rebuild of the
+    index (counts.rebuild_current), never in a reader's request. Nothing for an archive of
+    fewer than ARCHIVE_COMMON_WORDS_MIN_ARTICLES: its broadest search takes a few
+    milliseconds. A failure is logged and ends the preparing: the index keeps what was made."""
     if index.n < max(settings.ARCHIVE_COMMON_WORDS_MIN_ARTICLES, 1):
         return {}
     deadline = time.monotonic() + settings.ARCHIVE_COMMON_WORDS_SECONDS
     prepared: dict[str, Kept] = {}
+    size = 0
     try:
         for word in common_words(index, settings.ARCHIVE_COMMON_WORDS):
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or size >= MAX_BYTES:
                 break
             search.new_request()  # each word a search of its own, with its own time budget
             query = search.parse_query(word)
             _, kept = _read(index, query, [])
             if kept is not None:
                 prepared[search.match_key(query)] = kept
+                size += len(kept[0])
+    except Exception:
+        logger.exception("Count index: preparing the commonest words' searches failed")
     finally:
-        search.new_request()  # a request building the index searches afresh after
+        search.new_request()
     return prepared
 
 
 def common_words(index: ArticleIndex, limit: int) -> list[str]:
     """Up to `limit` words, most common first, that a sample of the published articles says
     are in more articles than a search ranks (search.RANK_LIMIT): the searches worth
-    preparing. Stop words and numbers are left out."""
+    preparing. Stop words, numbers and words of fewer than three letters are left out."""
     if limit <= 0 or index.n <= search.RANK_LIMIT:
         return []
     step = max(1, index.n // SAMPLE)
@@ -142,12 +157,12 @@ def common_words(index: ArticleIndex, limit: int) -> list[str]:
     )
     in_articles: Counter[str] = Counter()
     for fields in rows.iterator():
-        in_articles.update(set(WORD.findall(" ".join(filter(None, fields)).lower())))
+        in_articles.update(set(words_of(" ".join(filter(None, fields)).lower())))
     # A word in more than this many of the sample is in more articles than a search ranks.
     needed = search.RANK_LIMIT * len(sample) / index.n
     chosen = [
         word
         for word, count in in_articles.most_common()
-        if count > needed and word not in STOP_WORDS and not word.isdigit()
+        if count > needed and len(word) > 2 and word not in STOP_WORDS and not word.isdigit()
     ]
     return chosen[:limit]

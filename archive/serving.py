@@ -86,7 +86,7 @@ def connect() -> None:
         try:
             connection.ensure_connection()
         except DatabaseError:
-            pass
+            pass  # the first request that needs it will try again
     for cache in caches.all():
         try:
             cache.get("archive:connect")  # Redis: connects; local memory: nothing to do
@@ -99,10 +99,16 @@ def warm_worker(application) -> list[tuple[str, str]]:
     a worker's first pages cost two to three times a later one's (the memory it shares with
     the master copied as it is first written to, the search index's first use, the first run
     of each statement), and readers arriving as it starts queue behind them. Each page is made
-    as for a signed-in editor, so none is read from the page cache or stored there. Returns
+    with a session cookie, as an editor's request has, so none is read from the page cache or
+    stored there. Returns
     (address, status) for each; a page that fails is logged and skipped."""
     made = []
-    for address in _warm_up_addresses():
+    try:
+        addresses = _warm_up_addresses()
+    except Exception:
+        logger.exception("Warming a new worker up: could not choose its pages")
+        return made
+    for address in addresses:
         path, _, query = address.partition("?")
         started: list[str] = []
 
@@ -131,6 +137,10 @@ def _warm_up_addresses() -> list[str]:
     from archive import counts
     from archive.models import Organisation
 
+    try:
+        index = counts.index()
+    except DatabaseError:
+        return []  # not migrated yet: every page would fail
     articles = reverse("archive:article_list")
     addresses = [
         reverse("archive:home"),
@@ -138,10 +148,6 @@ def _warm_up_addresses() -> list[str]:
         articles + "?" + urlencode({"q": "union", "sort": "oldest"}),
         reverse("archive:timeline"),
     ]
-    try:
-        index = counts.index()
-    except DatabaseError:
-        return addresses  # not migrated yet
     # The union in the most published articles (one in none has no page to show).
     sizes = {pk: len(members) for pk, members in index.sets["organisations"].items()}
     unions = [
@@ -158,7 +164,7 @@ def _warm_up_addresses() -> list[str]:
 
 def _environ(path: str, query: str) -> dict:
     """A GET of `path` from the server itself, over HTTPS (as the proxy says), to an allowed
-    host, with a session cookie (an editor's request: the page cache is left alone)."""
+    host, with a session cookie (as an editor's request has: the page cache is left alone)."""
     hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h and "*" not in h]
     environ = {
         "REQUEST_METHOD": "GET",

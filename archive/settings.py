@@ -208,7 +208,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every app server in production (REDIS_URL); per-process memory otherwise.
-# "search" keeps broad searches' matches (archive/listing.py) apart from the pages, so that a
+# "search" keeps broad searches' matches (archive/matches.py) apart from the pages, so that a
 # run of pages never pushes out the matches that make narrowing a search cheap.
 if os.environ.get("REDIS_URL"):
     CACHES = {
@@ -239,7 +239,7 @@ ARCHIVE_PAGE_CACHE_SECONDS = env_int("ARCHIVE_PAGE_CACHE_SECONDS", 600)
 ARCHIVE_PAGE_COPIES = env_int("ARCHIVE_PAGE_COPIES", 500)
 # The matches of a search too broad to rank, as positions in the count index, kept in the
 # cache per index and query so that narrowing it by a filter does not search again
-# (archive/listing.py). Separate from the page cache: `make bench` turns that off, not this.
+# (archive/matches.py). Separate from the page cache: `make bench` turns that off, not this.
 ARCHIVE_SEARCH_MATCH_CACHE = env_bool("ARCHIVE_SEARCH_MATCH_CACHE", True)
 ARCHIVE_SEARCH_MATCH_CACHE_SECONDS = env_int("ARCHIVE_SEARCH_MATCH_CACHE_SECONDS", 600)
 # The count index (archive/counts.py) after a write: an archive of fewer published articles

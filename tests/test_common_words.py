@@ -101,14 +101,54 @@ def test_prepared_words_are_stored_with_the_index_for_every_app_server(
     assert response.context["page"].paginator.count == 6
 
 
-def test_a_write_prepares_the_words_again_with_the_new_index(client, articles, large, reads):
+def test_the_workers_rebuild_after_a_write_prepares_the_words_again(client, articles, large, reads):
+    _rebuilt()
+    make_article(title="Strike news", slug="strike-news", original="A strike today.")
+    counts.rebuild_current()  # the worker's task, queued by the write
+    reads.clear()
+    response = client.get("/articles/?q=strike")
+    assert reads == []  # prepared afresh with the new index
+    assert response.context["page"].paginator.count == 7
+    assert "too many to rank by relevance" in response.content.decode()
+
+
+def test_a_readers_request_that_builds_the_index_prepares_no_words(client, articles, large, reads):
+    """A request rebuilds a small archive's index, or a large one's when the worker is late:
+    the reader must not wait seconds for the commonest words as well."""
     _rebuilt()
     make_article(title="Strike news", slug="strike-news", original="A strike today.")
     reads.clear()
-    response = client.get("/articles/?q=strike")  # rebuilds this small archive's index now
+    response = client.get("/articles/?q=strike")  # rebuilds the index in this request
     assert response.context["page"].paginator.count == 7
-    assert counts.index().prepared  # made afresh with it
-    assert "too many to rank by relevance" in response.content.decode()
+    assert reads == [True]  # its own search only
+    assert counts.index().prepared == {}
+
+
+def test_a_search_says_what_it_made_of_its_own_words_whatever_was_kept(
+    client, articles, monkeypatch, settings
+):
+    """A kept search is shared by every query with the same match: what parsing said of one
+    reader's words (here a prefix too short, searched as a whole word) is that query's own."""
+    settings.ARCHIVE_PAGE_CACHE = False
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    note = "searched as the whole word “so”"
+    assert note in client.get("/articles/?q=so*").content.decode()  # read, then kept
+    assert note not in client.get("/articles/?q=so").content.decode()  # kept, not its note
+    own = "searched as the whole word “So”"
+    assert own in client.get("/articles/?q=So*").content.decode()  # kept, with its own note
+
+
+def test_prepared_searches_leave_the_stored_index_readable_by_an_older_release(articles, large):
+    """An older server reads the sections it knows and stops there (a rolling upgrade, or a
+    step back to the previous release, must not break every page)."""
+    import json
+    import struct
+
+    blob = _rebuilt().dumps()
+    (size,) = struct.unpack_from("<I", blob)
+    header = json.loads(blob[4 : 4 + size])
+    assert {facet for facet, _, _ in header["sections"]} <= {*counts.FACETS, "array"}
+    assert header["prepared"]  # beside the sections, under a key of its own
 
 
 def test_a_prepared_search_over_its_match_limit_still_says_so_without_counts(

@@ -271,7 +271,25 @@ def test_a_new_worker_connects_and_warms_up_before_its_first_request(monkeypatch
     monkeypatch.setattr(cache.caches, "all", lambda **kwargs: [redis])
     monkeypatch.setattr(serving, "warm_worker", lambda app: done.append(("pages", app)))
     config["post_worker_init"](SimpleNamespace(wsgi="the application"))
-    assert done == ["database", "cache", ("pages", "the application")]
+    assert done == [("pages", "the application"), "database", "cache"]
+
+
+def test_a_worker_whose_warm_up_fails_still_starts(monkeypatch):
+    """An exception from post_worker_init would stop the whole server (gunicorn: "Worker
+    failed to boot"), for instance Redis unreachable while a worker is replaced."""
+    from archive import serving
+
+    monkeypatch.setenv("DJANGO_ENV_FILE", ".env")
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    logged = []
+
+    def unreachable(app):
+        raise ConnectionError("Redis is not there")
+
+    monkeypatch.setattr(serving, "warm_worker", unreachable)
+    log = SimpleNamespace(exception=lambda message, *args: logged.append(message))
+    config["post_worker_init"](SimpleNamespace(wsgi="the application", log=log))
+    assert logged and "it serves requests as it is" in logged[0]
 
 
 @pytest.fixture
@@ -310,6 +328,19 @@ def test_a_new_worker_makes_a_few_pages_before_its_first_reader(
     assert {"/articles/?union=pcs", "/organisations/pcs/"} <= set(addresses)  # in an article
     assert {status for _, status in made} == {"200 OK"}  # made, not redirected or refused
     assert not page_cache._copies.pages  # as for an editor: the readers' cache untouched
+
+
+@pytest.mark.django_db
+def test_a_worker_warms_up_on_no_page_while_the_database_is_not_migrated(monkeypatch):
+    from django.db import DatabaseError
+
+    from archive import counts, serving
+
+    def unmigrated():
+        raise DatabaseError("no such table: archive_cachegeneration")
+
+    monkeypatch.setattr(counts, "index", unmigrated)
+    assert serving.warm_worker(lambda environ, start_response: pytest.fail("a page")) == []
 
 
 @pytest.mark.django_db

@@ -26,6 +26,11 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"\*?|(\S+)')
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
+def words(text: str) -> list[str]:
+    """The words of `text` as a search reads them (a word's inner apostrophes kept)."""
+    return _WORD.findall(text)
+
+
 @dataclass(frozen=True)
 class Term:
     """A word or a phrase (its words joined by single spaces).
