@@ -595,8 +595,16 @@ def load_stored() -> ArticleIndex | None:
 
 
 def _load(rows) -> ArticleIndex | None:
+    """The stored index, or None when there is none or it cannot be read (written by another
+    release in a form this one does not know): then it is built again, as if missing."""
     blob = next(iter(rows.values_list("data", flat=True)[:1]), None)
-    return ArticleIndex.loads(bytes(blob)) if blob is not None else None
+    if blob is None:
+        return None
+    try:
+        return ArticleIndex.loads(bytes(blob))
+    except (ValueError, TypeError, KeyError, IndexError, struct.error):
+        logger.warning("Count index: the stored index cannot be read; building it again")
+        return None
 
 
 def _rebuild(token: str) -> ArticleIndex:

@@ -144,3 +144,14 @@ def test_facet_counts_are_the_same_whichever_way_the_intersection_is_taken():
         assert index.counts("people", base) == expected
         assert index.counts("people", base, {"mid"}) == {"mid": expected["mid"]}
     assert index.counts("people", index.all) == {v: len(s) for v, s in sets.items() if s}
+
+
+def test_a_stored_index_this_release_cannot_read_is_built_again(client, dated, caplog):
+    client.get("/articles/")
+    stored = counts.CountIndex.objects.get(generation=counts.generation())
+    stored.data = b"\x05\x00\x00\x00[1,2]"  # some other release's idea of an index
+    stored.save()
+    _as_another_server()
+    response = client.get("/articles/?source=BBC")
+    assert _results(response) == {"old"}
+    assert "cannot be read; building it again" in caplog.text
