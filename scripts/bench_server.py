@@ -223,9 +223,9 @@ def prepare(n: int) -> dict:
     return {"article": article, "pages": found}
 
 
-def server_times(n: int, repeat: int = 7) -> dict:
-    """Each page's server time without the page cache: the median CPU time of `repeat`
-    requests in this process (CPU time, so other work on the machine moves it little)."""
+def server_times(n: int, repeat: int = 9) -> dict:
+    """Each page's server time without the page cache: the CPU time of each of `repeat`
+    requests in this process (CPU time, so other work on the machine moves it less)."""
     _django()
     from django.test import Client
     from django.test.utils import override_settings
@@ -243,14 +243,19 @@ def server_times(n: int, repeat: int = 7) -> dict:
                 start = time.process_time()
                 client.get(url)
                 times.append((time.process_time() - start) * 1000)
-            found[name] = statistics.median(times)
+            found[name] = times
     return found
 
 
+COMPARE_ROUNDS = 3
+
+
 def compare_sizes(sizes: list[int]) -> str:
-    """Server time per page at each size (SQLite archives already built in .bench/)."""
-    found = {}
-    for n in sizes:
+    """Server time per page at each size (SQLite archives already built in .bench/): the
+    median of every request over COMPARE_ROUNDS rounds, the sizes taking turns, so that a
+    burst of load elsewhere on the machine falls on both sizes, not on one."""
+    found: dict[int, dict[str, list[float]]] = {n: {} for n in sizes}
+    for n in [n for _ in range(COMPARE_ROUNDS) for n in sizes]:
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{BENCH_DIR / f'archive-{n}.sqlite3'}",
@@ -267,14 +272,16 @@ def compare_sizes(sizes: list[int]) -> str:
             text=True,
             check=True,
         )
-        found[n] = json.loads(result.stdout.strip().splitlines()[-1])
+        for name, times in json.loads(result.stdout.strip().splitlines()[-1]).items():
+            found[n].setdefault(name, []).extend(times)
+    medians = {n: {name: statistics.median(t) for name, t in found[n].items()} for n in sizes}
     first, *others = sizes
     header = f"| page | {' | '.join(f'{n:,} articles, ms' for n in sizes)} | "
     header += " | ".join(f"{n:,} / {first:,}" for n in others) + " |"
     rows = [header, "|" + "---|" * (1 + len(sizes) + len(others))]
-    for name in found[first]:
-        times = [found[n][name] for n in sizes]
-        ratios = [found[n][name] / found[first][name] for n in others]
+    for name in medians[first]:
+        times = [medians[n][name] for n in sizes]
+        ratios = [medians[n][name] / medians[first][name] for n in others]
         rows.append(
             f"| {name} | "
             + " | ".join(f"{t:.1f}" for t in times)
@@ -282,7 +289,10 @@ def compare_sizes(sizes: list[int]) -> str:
             + " | ".join(f"{r:.2f}×" for r in ratios)
             + " |"
         )
-    title = "SQLite, server CPU time per page without the page cache (median of 7 requests)"
+    title = (
+        "SQLite, server CPU time per page without the page cache (median of "
+        f"{COMPARE_ROUNDS} × 9 requests, the sizes taking turns)"
+    )
     return title + "\n\n" + "\n".join(rows) + "\n"
 
 
