@@ -194,3 +194,34 @@ def write_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def articles(pcs, tuc):
+    """Six published articles, each with "strike", "members", "ballot" and "say" in it, half
+    linked to PCS and half to the TUC, over three years (the search tests' archive; a module
+    may define its own `articles` instead)."""
+    return [
+        make_article(
+            title=f"Strike day {i}",
+            slug=f"strike-{i}",
+            published_date=dt.date(2010 + i % 3, 1 + i % 12, 1),
+            original=f"Members strike again, ballot number {i}. Some say so.",
+            organisations=[pcs if i % 2 else tuc],
+        )
+        for i in range(6)
+    ]
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """A True each time a search reads its matches from the database (newest first)."""
+    from archive import search
+
+    engine = type(search.backend())
+    found = []
+    real = engine.newest_matches
+    monkeypatch.setattr(
+        engine, "newest_matches", lambda self, *a, **k: found.append(True) or real(self, *a, **k)
+    )
+    return found

@@ -1,8 +1,6 @@
 """A large archive's commonest words are searched once, with its count index (archive/matches.py),
 so that no worker reads their matches from the database again."""
 
-import datetime as dt
-
 import pytest
 
 from archive import counts, matches, search
@@ -12,38 +10,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def articles(pcs, tuc):
-    return [
-        make_article(
-            title=f"Strike day {i}",
-            slug=f"strike-{i}",
-            published_date=dt.date(2010 + i % 3, 1 + i % 12, 1),
-            original=f"Members strike again, ballot number {i}. Some say so.",
-            organisations=[pcs if i % 2 else tuc],
-        )
-        for i in range(6)
-    ]
-
-
-@pytest.fixture
 def large(settings, monkeypatch):
     """Six articles count as a large archive, and a word in more than three as too broad to
     rank; pages are made every time."""
     settings.ARCHIVE_COMMON_WORDS_MIN_ARTICLES = 1
     settings.ARCHIVE_PAGE_CACHE = False
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    """A True each time a search reads its matches from the database (newest first)."""
-    engine = type(search.backend())
-    found = []
-    real = engine.newest_matches
-    monkeypatch.setattr(
-        engine, "newest_matches", lambda self, *a, **k: found.append(True) or real(self, *a, **k)
-    )
-    return found
 
 
 def _key(text: str) -> str:

@@ -1,6 +1,5 @@
 """No search can hold a worker: bounded terms and prefixes, one match per request, a budget."""
 
-import datetime as dt
 import json
 import time
 
@@ -13,32 +12,6 @@ from archive.search.base import SearchTimeout
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def articles(pcs, tuc):
-    return [
-        make_article(
-            title=f"Strike day {i}",
-            slug=f"strike-{i}",
-            published_date=dt.date(2010 + i % 3, 1 + i % 12, 1),
-            original=f"Members strike again, ballot number {i}. Some say so.",
-            organisations=[pcs if i % 2 else tuc],
-        )
-        for i in range(6)
-    ]
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    """A True each time a search reads its matches from the database (newest first)."""
-    engine = type(search.backend())
-    found = []
-    real = engine.newest_matches
-    monkeypatch.setattr(
-        engine, "newest_matches", lambda self, *a, **k: found.append(True) or real(self, *a, **k)
-    )
-    return found
 
 
 def _searches(queries) -> int:
