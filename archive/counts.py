@@ -514,16 +514,6 @@ def build(token: str) -> ArticleIndex:
     return ArticleIndex(token, ids, neg_dates, rank_of, sets, entities)
 
 
-def _built(token: str) -> ArticleIndex:
-    """A new index, with its commonest words' searches made (a large archive's: matches.py):
-    in the worker's rebuild only, never in a reader's request."""
-    from archive import matches  # which reads searches with this module's index
-
-    built = build(token)
-    built.prepared = matches.prepare(built)
-    return built
-
-
 def _bitmap(positions: list[int]) -> BitMap:
     members = BitMap(positions)
     members.run_optimize()
@@ -660,7 +650,11 @@ def rebuild_current() -> str:
     _local.token = None
     token = generation()  # read first: writes during the build make a later generation
     if not CountIndex.objects.filter(generation=token).exists():
-        _store(_built(token))
+        from archive import matches  # which reads searches with this module's index
+
+        built = build(token)
+        built.prepared = matches.prepare(built)  # here only: never in a reader's request
+        _store(built)
     _rebuild_done()
     _awaited.clear()  # a server running it itself (tests, the immediate backend) looks at once
     return token

@@ -100,8 +100,8 @@ def warm_worker(application) -> list[tuple[str, str]]:
     the master copied as it is first written to, the search index's first use, the first run
     of each statement), and readers arriving as it starts queue behind them. Each page is made
     with a session cookie, as an editor's request has, so none is read from the page cache or
-    stored there. Returns
-    (address, status) for each; a page that fails is logged and skipped."""
+    stored there. Returns (address, status) for each; a page that fails is logged and
+    skipped."""
     made = []
     try:
         addresses = _warm_up_addresses()

@@ -151,6 +151,11 @@ def test_preparing_words_keeps_to_its_time(articles, large, settings):
     assert len(_rebuilt().prepared) == 2
 
 
+def test_preparing_words_keeps_to_its_size(articles, large, monkeypatch):
+    monkeypatch.setattr(matches, "MAX_BYTES", 1)  # any one word's matches are more
+    assert len(_rebuilt().prepared) == 1
+
+
 def test_a_word_too_rare_to_leave_unranked_is_not_prepared(articles, large, monkeypatch):
     monkeypatch.setattr(search, "RANK_LIMIT", 6)  # no word is in more than six articles
     assert _rebuilt().prepared == {}
