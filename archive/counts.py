@@ -402,9 +402,10 @@ class ArticleIndex:
         outside = 256 < per_block < 4096 or per_block > 65536 - 4096
         rest = self.all - base if not whole and outside else None
         found = {}
-        for value, members in self.sets[facet].items():
-            if values is not None and value not in values:
-                continue
+        chosen = self.sets[facet]
+        if values is not None:  # (a year's twelve months of all the years' months)
+            chosen = {value: chosen[value] for value in values if value in chosen}
+        for value, members in chosen.items():
             if whole:
                 n = len(members)
             elif rest is not None:  # every set holds positions of `all` only

@@ -50,12 +50,18 @@ def _request(context):
 
 
 def _list_params(request) -> str:
+    """The list's parameters of the request, encoded once per request (a list page's
+    takeaway links ask for them ten times)."""
     from archive.results import LIST_PARAMETERS
 
     if request is None:
         return ""
-    query = request.GET
-    return urlencode([(name, value) for name in LIST_PARAMETERS for value in query.getlist(name)])
+    found = getattr(request, "_archive_list_params", None)
+    if found is None:
+        query = request.GET
+        found = urlencode([(n, value) for n in LIST_PARAMETERS for value in query.getlist(n)])
+        request._archive_list_params = found
+    return found
 
 
 @jinja2.pass_context
