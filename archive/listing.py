@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db import router
+from django.db.models.functions import Left
 from pyroaring import BitMap
 
 from archive import counts, links, search
@@ -36,7 +37,7 @@ from archive.filters import (
     SORTS,
     ArticleFilter,
 )
-from archive.models import Article
+from archive.models import TEASER_CHARS, Article
 from archive.statements import Statement, compile_once
 
 State = dict[str, list[str]]
@@ -94,11 +95,12 @@ class PageLink:
 
 PER_PAGE = 20
 # What a list shows of each article (includes/article_item.html: headline, date, source, byline,
-# standfirst or the opening of the text, which search snippets are also cut from): only these
-# are read, as each further column is read, sent and converted twenty times a page.
+# standfirst or the opening of the text): only these are read, as each further column is read,
+# sent and converted twenty times a page. Of the text, only its opening (models.TEASER_CHARS),
+# but for a search, whose snippets are cut from the whole text.
 LIST_FIELDS = (
     "id", "slug", "status", "title", "title_supplied", "standfirst", "standfirst_supplied",
-    "byline", "source", "published_date", "date_precision", "body_text",
+    "byline", "source", "published_date", "date_precision",
 )  # fmt: skip
 
 
@@ -307,13 +309,14 @@ class ArticleList:
         return paginator.page(number)
 
     def _rows(self, offset: int, limit: int) -> list[Article]:
+        text = self.searching  # the snippets are cut from it
         if self.sort == "relevance" and self.searching and self._found.ranked is not None:
-            return articles_in_order(self._by_relevance[offset : offset + limit])
+            return articles_in_order(self._by_relevance[offset : offset + limit], text=text)
         if self.sort == "oldest":
             ids = self.index.oldest(self.matches, offset, limit)
         else:
             ids = self.index.newest(self.matches, offset, limit)
-        return articles_in_order(ids)
+        return articles_in_order(ids, text=text)
 
     @cached_property
     def _by_relevance(self) -> list[int]:
@@ -329,25 +332,32 @@ class ArticleList:
         return [pk for _, _, pk in ranked]
 
     def snippets(self, articles: Iterable[Article]) -> dict:
+        if not self.searching:
+            return {}  # (the rows hold only the opening of their text)
         articles = list(articles)
         texts = {article.pk: article.body_text for article in articles}  # loaded with the rows
         return search.snippets(self.query, [article.pk for article in articles], texts)
 
 
-def articles_in_order(ids: list[int]) -> list[Article]:
+def articles_in_order(ids: list[int], *, text: bool = False) -> list[Article]:
     """The articles with these ids, in this order, as lists show them (one query, compiled
-    once per number of ids: archive/statements.py)."""
+    once per number of ids: archive/statements.py); with their whole text when `text`."""
     if not ids:
         return []
-    statement = _rows_statement(len(ids), router.db_for_read(Article))
+    statement = _rows_statement(len(ids), router.db_for_read(Article), text)
     found = {article.pk: article for article in statement.rows(ids)}
     return [found[pk] for pk in ids if pk in found]
 
 
-@functools.lru_cache(maxsize=128)
-def _rows_statement(count: int, database: str) -> Statement:
+@functools.lru_cache(maxsize=256)
+def _rows_statement(count: int, database: str, text: bool) -> Statement:
     # published() again: whatever index the ids came from, no draft is ever listed.
-    queryset = Article.objects.using(database).published().only(*LIST_FIELDS)
+    queryset = Article.objects.using(database).published()
+    if text:
+        queryset = queryset.only(*LIST_FIELDS, "body_text")
+    else:
+        opening = Left("body_text", TEASER_CHARS + 1)  # one more: is there more?
+        queryset = queryset.only(*LIST_FIELDS).annotate(text_opening=opening)
     markers = list(range(-count, 0))  # ids no row has
     return compile_once(queryset.filter(id__in=markers).order_by(), markers)
 

@@ -34,6 +34,10 @@ END_BEFORE_START = "The end date cannot be before the start date."
 # What the model hands the sanitiser as a size limit: none, the doors (admin form, importer)
 # have checked the size against theirs.
 NO_LIMIT = sys.maxsize
+# A list shows an article's standfirst or, without one, the first TEASER_WORDS words of its
+# text's first paragraph (Article.teaser), for which it reads TEASER_CHARS of the text.
+TEASER_WORDS = 40
+TEASER_CHARS = 1000
 
 
 def _end_not_before_start(model: str):
@@ -886,11 +890,17 @@ class Article(Addressed):
 
     @property
     def teaser(self) -> str:
-        """The standfirst, or else the opening of the text, for lists of articles."""
+        """The standfirst, or else the opening of the text (its first TEASER_WORDS words), for
+        lists of articles. A list reads only the text's first TEASER_CHARS characters (and
+        one more, to know there is more), as `text_opening`, not the whole text."""
         if self.standfirst:
             return self.display_standfirst
-        words = self.body_text.split("\n\n", 1)[0].split()
-        return " ".join(words[:40]) + ("…" if len(words) > 40 else "")
+        opening = self.__dict__.get("text_opening")
+        text = self.body_text if opening is None else opening[:TEASER_CHARS]
+        paragraph, *rest = text.split("\n\n", 1)
+        words = paragraph.split()
+        cut = opening is not None and len(opening) > TEASER_CHARS and not rest
+        return " ".join(words[:TEASER_WORDS]) + ("…" if len(words) > TEASER_WORDS or cut else "")
 
     @property
     def word_count(self) -> int:

@@ -25,6 +25,7 @@ class Statement:
     fixed: tuple  # the parameters before the values that change
     names: list[str]  # each column's field
     converters: list  # (column, (converters, expression)), as the ORM applies them
+    annotations: tuple[str, ...] = ()  # the columns after the fields: set as attributes
 
     def rows(self, values: list | tuple) -> list[Model]:
         connection = connections[self.database]
@@ -32,12 +33,16 @@ class Statement:
             cursor.execute(self.sql, (*self.fixed, *values))
             fetched = cursor.fetchall()
         found = []
+        fields = len(self.names)
         for row in fetched:
             row = list(row)
             for position, (steps, expression) in self.converters:
                 for step in steps:
                     row[position] = step(row[position], expression, connection)
-            found.append(self.model.from_db(self.database, self.names, row))
+            instance = self.model.from_db(self.database, self.names, row[:fields])
+            for name, value in zip(self.annotations, row[fields:], strict=True):
+                setattr(instance, name, value)
+            found.append(instance)
         return found
 
 
@@ -51,11 +56,17 @@ def compile_once(queryset: QuerySet, markers: list) -> Statement:
     if list(params[len(params) - count :]) != list(markers):
         raise AssertionError("the values that change are not the statement's last parameters")
     columns = [column for column, _, _ in compiler.select]
+    # The ORM selects a queryset's annotations after its fields (annotation_col_map).
+    annotations = sorted(compiler.annotation_col_map.items(), key=lambda item: item[1])
+    fields = len(columns) - len(annotations)
+    if [position for _, position in annotations] != list(range(fields, len(columns))):
+        raise AssertionError("the annotations are not the statement's last columns")
     return Statement(
         model=queryset.model,
         database=database,
         sql=sql,
         fixed=tuple(params[: len(params) - count]),
-        names=[column.target.attname for column in columns],
+        names=[column.target.attname for column in columns[:fields]],
         converters=list(compiler.get_converters(columns).items()),
+        annotations=tuple(name for name, _ in annotations),
     )

@@ -50,3 +50,45 @@ def test_the_article_page_reads_a_published_article_by_slug_as_the_orm_does(publ
     found.title = "Corrected"
     found.save()  # an instance it made saves like any other
     assert Article.objects.get(pk=found.pk).title == "Corrected"
+
+
+def _teaser_cases():
+    """Texts whose teaser is cut in each way: a short first paragraph, a long one, a first
+    paragraph longer than the opening a list reads, one word over the whole opening."""
+    word = "solidarity"
+    return {
+        "short": "Members walked out.\n\n" + " ".join([word] * 500),
+        "long": " ".join(f"{word}{n}" for n in range(300)) + "\n\nSecond paragraph.",
+        "exact": " ".join(["pay"] * 40) + "\n\n" + " ".join([word] * 300),
+        "one paragraph": " ".join(f"w{n}" for n in range(30)),
+        "beyond the opening": "x" * 995 + " tail end of a long first paragraph",
+    }
+
+
+def test_a_lists_teaser_is_the_one_the_whole_text_gives_from_its_opening_alone(db):
+    made = {
+        name: make_article(title=name.title(), slug=name.replace(" ", "-"), original=text)
+        for name, text in _teaser_cases().items()
+    }
+    listed = articles_in_order([article.pk for article in made.values()])
+    for article in listed:
+        assert "body_text" not in article.__dict__  # read: its opening only
+        whole = Article.objects.get(pk=article.pk)
+        if article.slug == "beyond-the-opening":  # cut inside its first word's run
+            assert article.teaser.endswith("…")
+            assert article.teaser.startswith("x" * 995)
+        else:
+            assert article.teaser == whole.teaser, article.slug
+    assert listed[0].teaser == "Members walked out."
+
+
+def test_a_list_reads_only_the_opening_of_each_text_and_a_search_the_whole(client, settings, db):
+    settings.ARCHIVE_PAGE_CACHE = False
+    for n in range(3):
+        make_article(title=f"Strike {n}", slug=f"strike-{n}", original=f"Strike {n}. " * 400)
+    browsed = client.get("/articles/")
+    assert all("body_text" not in a.__dict__ for a, _ in browsed.context["results"])
+    searched = client.get("/articles/?q=strike")
+    rows = searched.context["results"]
+    assert rows and all("body_text" in a.__dict__ for a, _ in rows)
+    assert all(snippet for _, snippet in rows)
