@@ -384,6 +384,7 @@ class ArticleIndex:
     def counts(self, facet: str, base: BitMap, values: Iterable | None = None) -> dict:
         """{value: articles of `base` with it} for the values of `facet` in `base` at all."""
         whole = base is self.all
+        values = None if values is None else set(values)  # (read once, looked up often)
         if not whole and facet in TALLIED:
             for members, table in self._tallied.get(len(base), ()):
                 if members == base:
@@ -578,9 +579,7 @@ def build(token: str) -> ArticleIndex:
             for e in Event.objects.values_list("id", "slug", "name", "start_date")
         },
     }
-    built = ArticleIndex(token, ids, neg_dates, rank_of, sets, entities)
-    built.tally()
-    return built
+    return ArticleIndex(token, ids, neg_dates, rank_of, sets, entities)
 
 
 def _bitmap(positions: list[int]) -> BitMap:
@@ -667,8 +666,8 @@ def _load(rows) -> ArticleIndex | None:
 
 
 def _rebuild(token: str) -> ArticleIndex:
-    """Built in a reader's request: without the commonest words' searches, which could take
-    seconds (the worker's rebuild after the next write makes them)."""
+    """Built in a reader's request: without the tallies and the commonest words' searches,
+    which could take seconds (the worker's rebuild after the next write makes them)."""
     built = build(token)
     _store(built)
     _latest[connection.alias] = built
@@ -722,7 +721,8 @@ def rebuild_current() -> str:
         from archive import matches  # which reads searches with this module's index
 
         built = build(token)
-        built.prepared = matches.prepare(built)  # here only: never in a reader's request
+        built.tally()  # these two here only: never in a reader's request (seconds at 1M)
+        built.prepared = matches.prepare(built)
         _store(built)
     _rebuild_done()
     _awaited.clear()  # a server running it itself (tests, the immediate backend) looks at once

@@ -123,7 +123,9 @@ class Declared:
     """A filter as declared, shared by every request's filter set: django-filter deep-copies
     each declaration for each filter set it makes (a quarter of a millisecond a list page),
     where a shallow copy does, since no request changes what a copy shares (its `extra`
-    options, its check). The copy still gets its own `parent` and `model`."""
+    options, its check). The copy still gets its own `parent` and `model`. Not for a filter
+    declared with `method=` (django-filter's FilterMethod keeps the declaration itself) or one
+    that changes its options per request: give such a filter the deep copy back."""
 
     def __deepcopy__(self, memo):
         return copy.copy(self)
@@ -233,7 +235,8 @@ SORTS = {"newest": "Newest first", "oldest": "Oldest first", "relevance": "Best 
 class DeclaredFilterSet(django_filters.FilterSet):
     """A filter set whose form class is made once: django-filter makes a new class from the
     declarations for every filter set (a quarter of a millisecond a list page), though they
-    never change. Each form still copies the class's fields, as Django's forms do."""
+    never change. Each form still copies the class's fields, as Django's forms do. A subclass
+    whose filters differ from one filter set to the next must not use it."""
 
     @classmethod
     def _declared_form_class(cls, make):

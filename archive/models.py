@@ -896,10 +896,14 @@ class Article(Addressed):
         if self.standfirst:
             return self.display_standfirst
         opening = self.__dict__.get("text_opening")
-        text = self.body_text if opening is None else opening[:TEASER_CHARS]
-        paragraph, *rest = text.split("\n\n", 1)
+        paragraph, *rest = (self.body_text if opening is None else opening).split("\n\n", 1)
+        cut = opening is not None and not rest and len(paragraph) > TEASER_CHARS
+        if cut:  # a first paragraph longer than what was read: its last word may be partial
+            whole_word = paragraph[TEASER_CHARS].isspace()
+            paragraph = paragraph[:TEASER_CHARS]
+            if not whole_word and len(paragraph.split()) > 1:
+                paragraph = paragraph.rsplit(None, 1)[0]
         words = paragraph.split()
-        cut = opening is not None and len(opening) > TEASER_CHARS and not rest
         return " ".join(words[:TEASER_WORDS]) + ("…" if len(words) > TEASER_WORDS or cut else "")
 
     @property
