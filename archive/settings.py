@@ -235,6 +235,10 @@ else:
 # Whole public pages for anonymous readers, renewed by any write (archive/page_cache.py).
 ARCHIVE_PAGE_CACHE = env_bool("ARCHIVE_PAGE_CACHE", True)
 ARCHIVE_PAGE_CACHE_SECONDS = env_int("ARCHIVE_PAGE_CACHE_SECONDS", 600)
+# A page is stored once a process has made it this many times under one generation (1: at
+# once); each process remembers the ARCHIVE_PAGE_CACHE_ASKED pages it was asked for last.
+ARCHIVE_PAGE_CACHE_MIN_REQUESTS = env_int("ARCHIVE_PAGE_CACHE_MIN_REQUESTS", 2)
+ARCHIVE_PAGE_CACHE_ASKED = env_int("ARCHIVE_PAGE_CACHE_ASKED", 10_000)
 # With Redis: how many pages each process also keeps in its own memory (archive/page_cache.py).
 ARCHIVE_PAGE_COPIES = env_int("ARCHIVE_PAGE_COPIES", 500)
 # The matches of a search too broad to rank, as positions in the count index, kept in the

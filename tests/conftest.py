@@ -39,6 +39,7 @@ def _no_page_copies_from_another_test():
     from archive import page_cache
 
     page_cache._copies.clear()
+    page_cache._asked.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -72,7 +72,8 @@ def test_a_page_from_the_shared_cache_asks_the_database_nothing(client, served_p
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(served_page)  # stored
+    client.get(served_page)
+    client.get(served_page)  # asked for again: stored
     with CaptureQueriesContext(connection) as context:
         response = client.get(served_page)
     assert response["X-Page-Cache"] == "hit"
@@ -171,7 +172,8 @@ def test_a_cached_page_comes_from_the_process_until_another_server_writes(
 
     cache = caches["default"]
     _heard(cache)
-    client.get(served_page)  # stored, in Redis and in this process
+    client.get(served_page)
+    client.get(served_page)  # asked for again: stored, in Redis and in this process
 
     def no_round_trip(*args, **kwargs):
         raise AssertionError("asked Redis")
@@ -210,3 +212,30 @@ def test_the_writing_process_reads_redis_until_its_own_announcement_is_back(redi
     assert announcements.heard(redis_cache, counts.GENERATION_KEY) is None
     announcements.announce(redis_cache, counts.GENERATION_KEY, "back-now")
     assert _heard(redis_cache, "back-now") == "back-now"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_new_to_a_process_is_made_without_asking_redis_then_taken_from_it(
+    client, served_page, monkeypatch
+):
+    """A page asked for once (the long tail) costs no round trip; a page another server stored
+    is served from Redis from this process's second request for it on."""
+    from archive import page_cache
+
+    cache = caches["default"]
+    _heard(cache)  # the generation, known without asking
+    client.get(served_page)
+    client.get(served_page)  # stored in Redis
+    page_cache._copies.clear()
+    page_cache._asked.clear()  # as another process, which has made neither
+
+    def no_round_trip(*args, **kwargs):
+        raise AssertionError("asked Redis")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(type(cache), "get", no_round_trip)
+        patched.setattr(type(cache), "get_many", no_round_trip)
+        first = client.get(served_page)
+    assert first.status_code == 200
+    assert "X-Page-Cache" not in first
+    assert client.get(served_page)["X-Page-Cache"] == "hit"
