@@ -245,9 +245,9 @@ class ArticleIndex:
         self.n_dated = len(self.neg_dates)
         self.all = BitMap(range(self.n))
         self.undated = BitMap(range(self.n_dated, self.n))
-        self.by_slug = {
-            relation: {e.slug: e for e in entities.values()}
-            for relation, entities in self.entities.items()
+        self.by_slug = {  # every relation, whatever the index was given
+            relation: {e.slug: e for e in self.entities.get(relation, {}).values()}
+            for relation in RELATIONS
         }
         self._find_tallies()
 
@@ -278,9 +278,8 @@ class ArticleIndex:
         for _, facet, value in chosen[: TALLY_CELLS // max(width, 1)]:
             base = self.sets[facet][value]
             tallies[(facet, value)] = {
-                counted: array("I", [base.intersection_cardinality(m) for m in values.values()])
-                for counted, values in self.sets.items()
-                if counted in TALLIED
+                counted: array("I", map(base.intersection_cardinality, self.sets[counted].values()))
+                for counted in TALLIED
             }
         self.tallies = tallies
         self._find_tallies()
@@ -384,7 +383,8 @@ class ArticleIndex:
     def counts(self, facet: str, base: BitMap, values: Iterable | None = None) -> dict:
         """{value: articles of `base` with it} for the values of `facet` in `base` at all."""
         whole = base is self.all
-        values = None if values is None else set(values)  # (read once, looked up often)
+        if values is not None and not isinstance(values, set | frozenset):
+            values = set(values)  # (read once, looked up often)
         if not whole and facet in TALLIED:
             for members, table in self._tallied.get(len(base), ()):
                 if members == base:
@@ -508,7 +508,7 @@ class ArticleIndex:
             for counted, length in rows:
                 table[counted] = array("I", blob[offset : offset + length])
                 offset += length
-            tallies[(facet, tuple(value) if facet == "month" else value)] = table
+            tallies[(facet, value)] = table  # (months are not tallied: no tuple keys)
         ids, neg_dates, rank_of = arrays
         return cls(header["token"], ids, neg_dates, rank_of, sets, entities, prepared, tallies)
 

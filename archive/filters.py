@@ -238,14 +238,11 @@ class DeclaredFilterSet(django_filters.FilterSet):
     never change. Each form still copies the class's fields, as Django's forms do. A subclass
     whose filters differ from one filter set to the next must not use it."""
 
-    @classmethod
-    def _declared_form_class(cls, make):
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = make()
-        return cls._form_class
-
     def get_form_class(self):
-        return self._declared_form_class(super().get_form_class)
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:  # this class's own, not a parent's
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
 
 class ArticleFilter(DeclaredFilterSet):
@@ -330,7 +327,7 @@ class ArticleFilter(DeclaredFilterSet):
         for model, names in by_model.items():
             wanted = {slug for name in names for slug in values.get(name) or []}
             relation = self.filters[names[0]].relation
-            indexed = index.by_slug.get(relation, {}) if index is not None else {}
+            indexed = index.by_slug[relation] if index is not None else {}
             objects = {slug: indexed[slug] for slug in wanted if slug in indexed}
             if wanted - objects.keys():
                 objects.update(

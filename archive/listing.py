@@ -310,7 +310,7 @@ class ArticleList:
 
     def _rows(self, offset: int, limit: int) -> list[Article]:
         text = self.searching  # the snippets are cut from it
-        if self.sort == "relevance" and self.searching and self._found.ranked is not None:
+        if self.sort == "relevance" and text and self._found.ranked is not None:
             return articles_in_order(self._by_relevance[offset : offset + limit], text=text)
         if self.sort == "oldest":
             ids = self.index.oldest(self.matches, offset, limit)

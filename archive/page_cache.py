@@ -170,7 +170,7 @@ def _fetch(key: str):
     entry = _copies.get(key)
     if entry is not None and entry[0] == made_under:
         return entry
-    if not _asked.before(key, made_under):
+    if settings.ARCHIVE_PAGE_CACHE_MIN_REQUESTS > 1 and not _asked.before(key, made_under):
         # Asked for here for the first time under this generation: made without a round trip
         # to the cache, which the long tail asked for once would pay for nothing (another
         # server's copy, if there is one, is used from the next request on).

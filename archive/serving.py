@@ -8,11 +8,11 @@ gunicorn.conf.py also refuses DEBUG and the development key.
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import logging
 from pathlib import Path
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -132,33 +132,32 @@ def _warm_up_addresses() -> list[str]:
     """Home, the list, a search (with its snippets), the timeline, a union's list and its
     organisation page: between them, the code and statements of most public pages."""
     from django.db import DatabaseError
-    from django.urls import reverse
 
-    from archive import counts
+    from archive import counts, links
+    from archive.listing import list_url
     from archive.models import Organisation
 
     try:
         index = counts.index()
     except DatabaseError:
         return []  # not migrated yet: every page would fail
-    articles = reverse("archive:article_list")
     addresses = [
-        reverse("archive:home"),
-        articles,
-        articles + "?" + urlencode({"q": "union", "sort": "oldest"}),
-        reverse("archive:timeline"),
+        links.url("archive:home"),
+        links.url("archive:article_list"),
+        list_url({"q": ["union"], "sort": ["oldest"]}),
+        links.url("archive:timeline"),
     ]
     # The union in the most published articles (one in none has no page to show).
-    sizes = {pk: len(members) for pk, members in index.sets["organisations"].items()}
+    size = functools.partial(index.count_of, "organisations")
     unions = [
         o
         for o in index.entities["organisations"].values()
-        if o.kind in Organisation.UNION_KINDS and sizes.get(o.id)
+        if o.kind in Organisation.UNION_KINDS and size(o.id)
     ]
     if unions:
-        union = max(unions, key=lambda o: sizes[o.id])
-        addresses.append(articles + "?" + urlencode({"union": union.slug}))
-        addresses.append(reverse("archive:organisation", kwargs={"slug": union.slug}))
+        union = max(unions, key=lambda o: size(o.id))
+        addresses.append(list_url({"union": [union.slug]}))
+        addresses.append(links.url("archive:organisation", union.slug))
     return addresses
 
 

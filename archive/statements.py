@@ -39,6 +39,9 @@ class Statement:
             for position, (steps, expression) in self.converters:
                 for step in steps:
                     row[position] = step(row[position], expression, connection)
+            if not self.annotations:
+                found.append(self.model.from_db(self.database, self.names, row))
+                continue
             instance = self.model.from_db(self.database, self.names, row[:fields])
             for name, value in zip(self.annotations, row[fields:], strict=True):
                 setattr(instance, name, value)

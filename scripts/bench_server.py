@@ -223,8 +223,8 @@ def prepare(n: int) -> dict:
     return {"article": article, "pages": found}
 
 
-def server_times(n: int, repeat: int = 9) -> dict:
-    """Each page's server time without the page cache: the CPU time of each of `repeat`
+def server_times(n: int) -> dict:
+    """Each page's server time without the page cache: the CPU time of each of COMPARE_REPEAT
     requests in this process (CPU time, so other work on the machine moves it less)."""
     _django()
     from django.test import Client
@@ -239,7 +239,7 @@ def server_times(n: int, repeat: int = 9) -> dict:
         for name, _, url in pages(n, article):
             client.get(url)
             times = []
-            for _ in range(repeat):
+            for _ in range(COMPARE_REPEAT):
                 start = time.process_time()
                 client.get(url)
                 times.append((time.process_time() - start) * 1000)
@@ -248,6 +248,7 @@ def server_times(n: int, repeat: int = 9) -> dict:
 
 
 COMPARE_ROUNDS = 3
+COMPARE_REPEAT = 9  # requests per page in a round
 
 
 def compare_sizes(sizes: list[int]) -> str:
@@ -291,7 +292,7 @@ def compare_sizes(sizes: list[int]) -> str:
         )
     title = (
         "SQLite, server CPU time per page without the page cache (median of "
-        f"{COMPARE_ROUNDS} × 9 requests, the sizes taking turns)"
+        f"{COMPARE_ROUNDS} × {COMPARE_REPEAT} requests, the sizes taking turns)"
     )
     return title + "\n\n" + "\n".join(rows) + "\n"
 

@@ -239,3 +239,19 @@ def test_a_page_new_to_a_process_is_made_without_asking_redis_then_taken_from_it
     assert first.status_code == 200
     assert "X-Page-Cache" not in first
     assert client.get(served_page)["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_storing_at_once_also_looks_a_page_new_to_the_process_up_at_once(
+    client, served_page, settings
+):
+    """ARCHIVE_PAGE_CACHE_MIN_REQUESTS=1: as before it, the first request in any process is
+    served from what another server stored."""
+    from archive import page_cache
+
+    settings.ARCHIVE_PAGE_CACHE_MIN_REQUESTS = 1
+    _heard(caches["default"])
+    client.get(served_page)  # stored
+    page_cache._copies.clear()
+    page_cache._asked.clear()  # as another process
+    assert client.get(served_page)["X-Page-Cache"] == "hit"
