@@ -70,15 +70,15 @@ def test_random_plain_text_is_what_bleach_gives_back_unchanged():
         assert _only_paragraphs(body), repr(text)
 
 
-def test_plain_text_is_not_parsed_a_second_time_but_html_still_is(monkeypatch):
+def test_plain_text_is_not_passed_through_bleach_but_html_still_is(monkeypatch):
     calls = []
 
-    def cleaner(body_html):
-        calls.append(body_html)
-        return original(body_html)
+    def cleaner(blocks):
+        calls.append(sanitize_module._serialise(blocks))
+        return original(blocks)
 
-    original = sanitize_module._clean_with_bleach
-    monkeypatch.setattr(sanitize_module, "_clean_with_bleach", cleaner)
+    original = sanitize_module._clean_tree_with_bleach
+    monkeypatch.setattr(sanitize_module, "_clean_tree_with_bleach", cleaner)
     body = sanitize("Pay & pensions\n\n<b>strike</b>", "text").body_html
     assert body == "<p>Pay &amp; pensions</p>\n<p>&lt;b&gt;strike&lt;/b&gt;</p>"
     assert calls == []
