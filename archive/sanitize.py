@@ -26,6 +26,7 @@ again was two thirds of the time its cleaning took.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import threading
@@ -247,10 +248,13 @@ def html_to_text(body_html: str) -> str:
     Paragraphs (and headings, list items, quotations) are separated by blank lines; entities
     are decoded and whitespace within a paragraph is collapsed to single spaces.
     """
-    extractor = _TextExtractor()
-    extractor.feed(body_html)
-    extractor.close()
-    return "\n\n".join(extractor.paragraphs)
+    text = _text_of_own_markup(body_html)
+    if text is None:  # markup the sanitiser never writes: read it as any HTML
+        extractor = _TextExtractor()
+        extractor.feed(body_html)
+        extractor.close()
+        text = "\n\n".join(extractor.paragraphs)
+    return text
 
 
 def without_leading_repeats(
@@ -870,6 +874,43 @@ def _grow(parent: ElementTree.Element, nodes: list) -> None:
 # --- Plain text of clean HTML ----------------------------------------------------------------
 
 
+# A tag as the sanitiser writes it: a lower-case name, attributes in double quotes.
+_OWN_TAG = re.compile(r'<(/?)([a-z0-9]+)(?: [a-z]+="[^"<]*")*>')
+
+
+def _text_of_own_markup(body_html: str) -> str | None:
+    """What `_TextExtractor` reads from markup in the sanitiser's own vocabulary, read with
+    one regular expression (about three times as fast); None for any other markup: a tag
+    outside the vocabulary, or a ``<`` that opens none of its tags."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    position = 0
+    for tag in _OWN_TAG.finditer(body_html):
+        name = tag.group(2)
+        between = body_html[position : tag.start()]
+        if name not in ALLOWED_TAGS or "<" in between:
+            return None
+        current.append(html.unescape(between))  # as the parser decodes text, piece by piece
+        position = tag.end()
+        if name in _TextExtractor.BREAKS:
+            _end_paragraph(paragraphs, current)
+            current = []
+        elif name == "br" and not tag.group(1):
+            current.append(" ")
+    rest = body_html[position:]
+    if "<" in rest:
+        return None
+    current.append(html.unescape(rest))
+    _end_paragraph(paragraphs, current)
+    return "\n\n".join(paragraphs)
+
+
+def _end_paragraph(paragraphs: list[str], pieces: list[str]) -> None:
+    text = _WHITESPACE.sub(" ", "".join(pieces)).strip()
+    if text:
+        paragraphs.append(text)
+
+
 class _TextExtractor(HTMLParser):
     BREAKS = frozenset(
         {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "div"}
@@ -905,7 +946,5 @@ class _TextExtractor(HTMLParser):
         self._break()
 
     def _break(self) -> None:
-        text = _WHITESPACE.sub(" ", "".join(self.current)).strip()
-        if text:
-            self.paragraphs.append(text)
+        _end_paragraph(self.paragraphs, self.current)
         self.current = []
