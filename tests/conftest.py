@@ -43,6 +43,18 @@ def _no_page_copies_from_another_test():
 
 
 @pytest.fixture(autouse=True)
+def _no_count_index_from_another_test():
+    """The count index a process keeps (counts._latest) is marked with a generation that
+    another test's rolled-back database can have too: kept, it would stand for articles this
+    test does not have, and hide that nothing was stored for this one."""
+    yield
+    from archive import counts
+
+    counts._latest.clear()
+    counts._awaited.clear()
+
+
+@pytest.fixture(autouse=True)
 def _match_table_of_a_fresh_request():
     """Each test starts as a new request would: a search one test ran outside a request (whose
     rows its rolled-back transaction took away) leaves nothing for the next test to empty."""
