@@ -847,28 +847,29 @@ def _bleach_tree(blocks: list) -> ElementTree.Element:
 
 
 def _grow(parent: ElementTree.Element, nodes: list) -> None:
+    """Add the nodes to `parent` as `_write` writes them: text escaped, a line break between
+    neighbouring blocks."""
     last = None  # the child element whose tail holds the text after it
     previous = None
     for node in nodes:
-        if node is _BR:
+        if isinstance(node, str):
+            _add_text(parent, last, _escape_text(node))
+        elif node is _BR:
             last = ElementTree.SubElement(parent, "br")
         else:
-            if isinstance(node, str):
-                text = _escape_text(node)
-            elif _is_block(node) and _is_block(previous):
-                text = "\n"
-            else:
-                text = ""
-            if text:
-                if last is None:
-                    parent.text = (parent.text or "") + text
-                else:
-                    last.tail = (last.tail or "") + text
-            if not isinstance(node, str):
-                attrs = {name: _escape_attribute(value) for name, value in node.attrs.items()}
-                last = ElementTree.SubElement(parent, node.tag, attrs)
-                _grow(last, node.children)
+            if _is_block(node) and _is_block(previous):
+                _add_text(parent, last, "\n")
+            attrs = {name: _escape_attribute(value) for name, value in node.attrs.items()}
+            last = ElementTree.SubElement(parent, node.tag, attrs)
+            _grow(last, node.children)
         previous = node
+
+
+def _add_text(parent: ElementTree.Element, last: ElementTree.Element | None, text: str) -> None:
+    if last is None:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
 
 
 # --- Plain text of clean HTML ----------------------------------------------------------------
