@@ -3,6 +3,8 @@ without the shared corpus (../shared/security). One case per family of attack in
 the payloads are written here from the attack patterns, not copied from it.
 """
 
+import random
+
 HOSTILE_CASES: dict[str, str] = {
     # Scripts, and tag names split or malformed to slip past a naive filter.
     "script-tag": '<p>Intro</p><script>alert("x")</script><p>Outro</p>',
@@ -60,3 +62,36 @@ HOSTILE_CASES: dict[str, str] = {
     ),
     "attribute-quote-breakout": '<a href="http://ok.example/"onmouseover="alert(1)">x</a>',
 }
+
+# Generated markup, for properties that must hold of any input (tests give their own seeds).
+TAGS = (
+    "p br h1 h2 h3 h4 h5 blockquote q cite em strong b i u ul ol li a div span pre figure "
+    "figcaption img table tr td script style svg math font time"
+).split()
+TEXTS = [
+    "a & b", "&amp;", "&lt;x&gt;", "&copy", "&#60;", "x\xa0y", " ", "\n", "\t", "word",
+    '"quote"', "'", "<", ">", "&", "&nbsp;", "&notin;", "&#x26;", "é", "&amp;amp;",
+]  # fmt: skip
+HREFS = [
+    "http://x.org/?a=1&b=2", "javascript:alert(1)", 'https://e.com/"q"', "mailto:a@b",
+    "http://x/&amp;", "  http://y/ <z>", "HTTP://UP", "https://e.com/&quot;x&quot;",
+]  # fmt: skip
+
+
+def generated_markup(rnd: random.Random, depth: int = 0) -> str:
+    """Random markup full of character references, links and nesting, open and closed."""
+    out = []
+    for _ in range(rnd.randint(1, 6)):
+        if rnd.random() < 0.4 or depth > 5:
+            out.append(rnd.choice(TEXTS))
+            continue
+        tag = rnd.choice(TAGS)
+        if tag == "img":
+            out.append(f'<img alt="{rnd.choice(TEXTS)}">')
+        elif tag == "br":
+            out.append("<br>")
+        else:
+            attrs = f' href="{rnd.choice(HREFS)}"' if tag == "a" else ""
+            close = "" if rnd.random() < 0.1 else f"</{tag}>"
+            out.append(f"<{tag}{attrs}>{generated_markup(rnd, depth + 1)}{close}")
+    return "".join(out)

@@ -13,39 +13,8 @@ import pytest
 
 from archive import sanitize as sanitize_module
 from archive.sanitize import sanitize
-from tests.sanitize_cases import HOSTILE_CASES
+from tests.sanitize_cases import HOSTILE_CASES, generated_markup
 from tests.test_sanitize_hostile_corpus import VECTORS
-
-TAGS = (
-    "p br h1 h2 h3 h4 h5 blockquote q cite em strong b i u ul ol li a div span pre figure "
-    "figcaption img table tr td script style svg math font time"
-).split()
-TEXTS = [
-    "a & b", "&amp;", "&lt;x&gt;", "&copy", "&#60;", "x\xa0y", " ", "\n", "\t", "word",
-    '"quote"', "'", "<", ">", "&", "&nbsp;", "&notin;", "&#x26;", "é", "&amp;amp;",
-]  # fmt: skip
-HREFS = [
-    "http://x.org/?a=1&b=2", "javascript:alert(1)", 'https://e.com/"q"', "mailto:a@b",
-    "http://x/&amp;", "  http://y/ <z>", "HTTP://UP", "https://e.com/&quot;x&quot;",
-]  # fmt: skip
-
-
-def _generated(rnd: random.Random, depth: int = 0) -> str:
-    out = []
-    for _ in range(rnd.randint(1, 6)):
-        if rnd.random() < 0.4 or depth > 5:
-            out.append(rnd.choice(TEXTS))
-            continue
-        tag = rnd.choice(TAGS)
-        if tag == "img":
-            out.append(f'<img alt="{rnd.choice(TEXTS)}">')
-        elif tag == "br":
-            out.append("<br>")
-        else:
-            attrs = f' href="{rnd.choice(HREFS)}"' if tag == "a" else ""
-            close = "" if rnd.random() < 0.1 else f"</{tag}>"
-            out.append(f"<{tag}{attrs}>{_generated(rnd, depth + 1)}{close}")
-    return "".join(out)
 
 
 def _payloads() -> list:
@@ -54,7 +23,7 @@ def _payloads() -> list:
         vectors = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
         params += [pytest.param(v["payload"], id=f"{v['group']}-{v['id']}") for v in vectors]
     rnd = random.Random(8)
-    params += [pytest.param(_generated(rnd), id=f"generated-{n}") for n in range(300)]
+    params += [pytest.param(generated_markup(rnd), id=f"generated-{n}") for n in range(300)]
     return params
 
 
