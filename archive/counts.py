@@ -188,7 +188,11 @@ def invalidate(**signal_kwargs) -> None:
     if not str(signal_kwargs.get("action", "post_")).startswith("post_"):
         return  # m2m_changed: only once the links have changed
     token = uuid.uuid4().hex
-    if not CacheGeneration.objects.filter(pk=1).update(token=token):
+    table = CacheGeneration._meta.db_table
+    with connection.cursor() as cursor:  # written as it is read: the ORM's update took longer
+        cursor.execute(f"UPDATE {table} SET token = %s WHERE id = 1", [token])  # noqa: S608
+        updated = cursor.rowcount
+    if not updated:
         CacheGeneration.objects.update_or_create(pk=1, defaults={"token": token})
     _local.token = _local.index = None
     if _shared_cache() is not None:
