@@ -85,36 +85,49 @@ def _storable(response: HttpResponse) -> bool:
     )
 
 
-class _Copies:
+class _Recent:
+    """A map bounded to the `limit()` entries used last (a setting, read as it is now), for
+    this process's threads to share."""
+
+    def __init__(self, limit) -> None:
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+        self.limit = limit
+
+    def _put(self, key, value) -> None:
+        """Keep `value` as the most recent; with the lock held."""
+        self.entries[key] = value
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.limit():
+            self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+class _Copies(_Recent):
     """Pages this process took from the cache or made, the most recently used kept: served
     only under the generation they were made under, like the cache's, and for no longer than
     ARCHIVE_PAGE_CACHE_SECONDS (a page's citation says when it was accessed)."""
 
     def __init__(self) -> None:
-        self.pages: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
-        self.lock = threading.Lock()
+        super().__init__(lambda: settings.ARCHIVE_PAGE_COPIES)
 
     def get(self, key: str):
         with self.lock:
-            kept = self.pages.get(key)
+            kept = self.entries.get(key)
             if kept is None:
                 return None
             if _now() - kept[0] >= settings.ARCHIVE_PAGE_CACHE_SECONDS:
-                del self.pages[key]
+                del self.entries[key]
                 return None
-            self.pages.move_to_end(key)
+            self.entries.move_to_end(key)
             return kept[1]
 
     def keep(self, key: str, entry: tuple) -> None:
         with self.lock:
-            self.pages[key] = (_now(), entry)
-            self.pages.move_to_end(key)
-            while len(self.pages) > settings.ARCHIVE_PAGE_COPIES:
-                self.pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.pages.clear()
+            self._put(key, (_now(), entry))
 
 
 def _now() -> float:
@@ -124,30 +137,23 @@ def _now() -> float:
 _copies = _Copies()
 
 
-class _Asked:
+class _Asked(_Recent):
     """How many times this process made each page under its generation: the most recently
     made ARCHIVE_PAGE_CACHE_ASKED kept."""
 
     def __init__(self) -> None:
-        self.times: OrderedDict[tuple, int] = OrderedDict()
-        self.lock = threading.Lock()
+        super().__init__(lambda: settings.ARCHIVE_PAGE_CACHE_ASKED)
 
     def before(self, key: str, made_under: tuple[str, str]) -> bool:
-        return (key, made_under) in self.times
+        return (key, made_under) in self.entries
 
     def worth_storing(self, key: str, made_under: tuple[str, str]) -> bool:
         """Count this making of the page; True when it has been made often enough to store."""
         marker = (key, made_under)
         with self.lock:
-            times = self.times.pop(marker, 0) + 1
-            self.times[marker] = times
-            while len(self.times) > settings.ARCHIVE_PAGE_CACHE_ASKED:
-                self.times.popitem(last=False)
+            times = self.entries.get(marker, 0) + 1
+            self._put(marker, times)
         return times >= settings.ARCHIVE_PAGE_CACHE_MIN_REQUESTS
-
-    def clear(self) -> None:
-        with self.lock:
-            self.times.clear()
 
 
 _asked = _Asked()

@@ -83,7 +83,7 @@ def test_a_page_asked_for_once_is_not_stored(client, cache_backend, articles):
 
     for year in (2010, 2011, 2012):
         client.get(f"/articles/?union=pcs&year={year}")
-    assert not page_cache._copies.pages
+    assert not page_cache._copies.entries
     for year in (2010, 2011, 2012):
         request = client.get(f"/articles/?union=pcs&year={year}").wsgi_request
         assert caches["default"].get(page_cache._key(request)) is not None  # now stored
@@ -111,8 +111,8 @@ def test_a_process_remembers_the_pages_asked_for_last(client, cache_backend, art
     for url in ("/articles/?year=2010", "/articles/?year=2011", "/articles/?year=2012"):
         client.get(url)  # the first of them is forgotten
     assert "X-Page-Cache" not in client.get("/articles/?year=2010")  # asked for once again
-    assert "X-Page-Cache" not in client.get("/articles/?year=2012")  # twice: stored
-    assert client.get("/articles/?year=2012")["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in client.get("/articles/?year=2010")  # twice: stored only now
+    assert client.get("/articles/?year=2010")["X-Page-Cache"] == "hit"
 
 
 def test_the_same_parameters_in_another_order_share_one_entry(client, cache_backend, articles):
@@ -201,3 +201,23 @@ def test_a_page_kept_in_the_process_is_not_served_after_the_cache_time(client, m
     cache.clear()
     now[0] += settings.ARCHIVE_PAGE_CACHE_SECONDS
     assert "X-Page-Cache" not in client.get("/articles/")
+
+
+@pytest.mark.django_db
+def test_a_process_keeps_copies_of_the_pages_used_last(client, settings):
+    from django.core.cache import cache
+
+    from archive import page_cache
+
+    settings.ARCHIVE_PAGE_COPIES = 2
+    for url in ("/articles/?year=2010", "/articles/?year=2011"):
+        client.get(url)
+        client.get(url)  # stored, and kept in the process
+    assert client.get("/articles/?year=2010")["X-Page-Cache"] == "hit"  # used last now
+    client.get("/articles/?year=2012")
+    client.get("/articles/?year=2012")  # a third copy: the one used longest ago goes
+    cache.clear()  # only the process's copies can answer
+    assert client.get("/articles/?year=2010")["X-Page-Cache"] == "hit"
+    assert client.get("/articles/?year=2012")["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in client.get("/articles/?year=2011")
+    assert len(page_cache._copies.entries) == 2

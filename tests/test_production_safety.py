@@ -327,7 +327,7 @@ def test_a_new_worker_makes_a_few_pages_before_its_first_reader(
     assert "/articles/?q=union&sort=oldest" in addresses
     assert {"/articles/?union=pcs", "/organisations/pcs/"} <= set(addresses)  # in an article
     assert {status for _, status in made} == {"200 OK"}  # made, not redirected or refused
-    assert not page_cache._copies.pages  # as for an editor: the readers' cache untouched
+    assert not page_cache._copies.entries  # as for an editor: the readers' cache untouched
 
 
 @pytest.mark.django_db
