@@ -3,7 +3,14 @@ without the shared corpus (../shared/security). One case per family of attack in
 the payloads are written here from the attack patterns, not copied from it.
 """
 
+import json
 import random
+from pathlib import Path
+
+import pytest
+
+# The shared hostile corpus (../shared/security beside the repository; not on users' machines).
+VECTORS = Path(__file__).resolve().parents[2] / "shared" / "security" / "xss_vectors.json"
 
 HOSTILE_CASES: dict[str, str] = {
     # Scripts, and tag names split or malformed to slip past a naive filter.
@@ -95,3 +102,25 @@ def generated_markup(rnd: random.Random, depth: int = 0) -> str:
             close = "" if rnd.random() < 0.1 else f"</{tag}>"
             out.append(f"<{tag}{attrs}>{generated_markup(rnd, depth + 1)}{close}")
     return "".join(out)
+
+
+def corpus_vectors() -> list[dict]:
+    """The shared corpus's vectors (payload, group, id), or none when it is not beside us."""
+    if not VECTORS.is_file():
+        return []
+    return json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
+
+
+def hostile_params() -> list:
+    """The representative cases and the shared corpus's vectors, as test parameters."""
+    return [pytest.param(text, id=f"case-{name}") for name, text in HOSTILE_CASES.items()] + [
+        pytest.param(v["payload"], id=f"{v['group']}-{v['id']}") for v in corpus_vectors()
+    ]
+
+
+def markup_params(seed: int, generated: int = 300) -> list:
+    """The hostile markup and `generated` documents of generated markup, as test parameters."""
+    rnd = random.Random(seed)
+    return hostile_params() + [
+        pytest.param(generated_markup(rnd), id=f"generated-{n}") for n in range(generated)
+    ]

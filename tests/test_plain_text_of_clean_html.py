@@ -2,15 +2,11 @@
 sanitiser's own markup with a regular expression, and is exactly what an HTML parser reads
 from it; any other markup is read by the parser."""
 
-import json
-import random
-
 import pytest
 
 from archive import sanitize as sanitize_module
 from archive.sanitize import html_to_text, sanitize
-from tests.sanitize_cases import HOSTILE_CASES, generated_markup
-from tests.test_sanitize_hostile_corpus import VECTORS
+from tests.sanitize_cases import markup_params
 
 
 def _parsed(body_html: str) -> str:
@@ -20,24 +16,16 @@ def _parsed(body_html: str) -> str:
     return "\n\n".join(extractor.paragraphs)
 
 
-def _sources() -> list:
-    params = [pytest.param(text, id=f"case-{name}") for name, text in HOSTILE_CASES.items()]
-    if VECTORS.is_file():
-        vectors = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
-        params += [pytest.param(v["payload"], id=f"{v['group']}-{v['id']}") for v in vectors]
-    rnd = random.Random(9)
-    params += [pytest.param(generated_markup(rnd), id=f"generated-{n}") for n in range(300)]
-    params.append(
-        pytest.param(
-            '<h1>T</h1><p>A &amp; B&nbsp;C &lt;x&gt; &copy; <a href="https://e.org/?a=1&b=2">'
-            "link</a><br>line</p><ul><li>one<li><p>two</p></ul><blockquote>q</blockquote>",
-            id="every-kind-of-own-markup",
-        )
-    )
-    return params
+EVERY_KIND_OF_OWN_MARKUP = (
+    '<h1>T</h1><p>A &amp; B&nbsp;C &lt;x&gt; &copy; <a href="https://e.org/?a=1&b=2">'
+    "link</a><br>line</p><ul><li>one<li><p>two</p></ul><blockquote>q</blockquote>"
+)
 
 
-@pytest.mark.parametrize("source", _sources())
+@pytest.mark.parametrize(
+    "source",
+    [*markup_params(seed=9), pytest.param(EVERY_KIND_OF_OWN_MARKUP, id="every-kind-of-own-markup")],
+)
 def test_text_of_clean_body_is_what_an_html_parser_reads(source):
     body_html = sanitize(source, "html").body_html
     own = sanitize_module._text_of_own_markup(body_html)

@@ -6,19 +6,14 @@ Both go through `invariant_violations`, which checks the tree a browser would bu
 clean output (html5lib, SVG and MathML included), never the text with regular expressions.
 """
 
-import json
 import unicodedata
-from pathlib import Path
 
 import html5lib
 import pytest
 from html5lib.serializer import HTMLSerializer
 
 from archive.sanitize import Sanitized, sanitize
-from tests.sanitize_cases import HOSTILE_CASES
-
-SECURITY = Path(__file__).resolve().parents[2] / "shared" / "security"
-VECTORS = SECURITY / "xss_vectors.json"
+from tests.sanitize_cases import HOSTILE_CASES, VECTORS, corpus_vectors
 
 FORBIDDEN_ELEMENTS = frozenset(
     "script style iframe frame object embed applet base meta link form set foreignobject".split()
@@ -92,8 +87,7 @@ def _corpus_params() -> list:
     if not VECTORS.is_file():
         reason = f"shared hostile corpus not found at {VECTORS} (runs only beside ../shared)"
         return [pytest.param(None, id="corpus-absent", marks=pytest.mark.skip(reason=reason))]
-    vectors = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
-    return [pytest.param(v["payload"], id=f"{v['group']}-{v['id']}") for v in vectors]
+    return [pytest.param(v["payload"], id=f"{v['group']}-{v['id']}") for v in corpus_vectors()]
 
 
 @pytest.mark.parametrize("payload", _corpus_params())
@@ -103,7 +97,7 @@ def test_shared_corpus_vector_comes_out_harmless(payload):
 
 @pytest.mark.skipif(not VECTORS.is_file(), reason=f"shared hostile corpus not found at {VECTORS}")
 def test_shared_corpus_is_read_whole_with_unique_ids():
-    vectors = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
+    vectors = corpus_vectors()
     ids = [v["id"] for v in vectors]
     assert len(ids) == len(set(ids)) >= 242
     assert all(isinstance(v["payload"], str) and v["payload"] for v in vectors)

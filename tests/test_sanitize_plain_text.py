@@ -3,7 +3,6 @@ its only markup is the paragraphs it writes, everything else is escaped text, an
 what bleach would give back (run over the hostile corpus and over awkward characters as text).
 """
 
-import json
 import random
 
 import html5lib
@@ -11,8 +10,7 @@ import pytest
 
 from archive import sanitize as sanitize_module
 from archive.sanitize import sanitize
-from tests.sanitize_cases import HOSTILE_CASES
-from tests.test_sanitize_hostile_corpus import VECTORS
+from tests.sanitize_cases import hostile_params
 
 AWKWARD = {
     "markup-characters": "a & b < c > d \"e\" 'f' &amp; &lt;p&gt; &#60; &#x3C; &copy &nbsp;",
@@ -28,12 +26,7 @@ AWKWARD = {
 
 
 def _payloads() -> list:
-    params = [pytest.param(text, id=name) for name, text in AWKWARD.items()]
-    params += [pytest.param(text, id=f"case-{name}") for name, text in HOSTILE_CASES.items()]
-    if VECTORS.is_file():
-        vectors = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
-        params += [pytest.param(v["payload"], id=f"{v['group']}-{v['id']}") for v in vectors]
-    return params
+    return [pytest.param(text, id=name) for name, text in AWKWARD.items()] + hostile_params()
 
 
 def _only_paragraphs(body_html: str) -> bool:

@@ -6,28 +6,14 @@ corpus when it is beside the repository, and generated markup full of character 
 links and nesting.
 """
 
-import json
-import random
-
 import pytest
 
 from archive import sanitize as sanitize_module
 from archive.sanitize import sanitize
-from tests.sanitize_cases import HOSTILE_CASES, generated_markup
-from tests.test_sanitize_hostile_corpus import VECTORS
+from tests.sanitize_cases import markup_params
 
 
-def _payloads() -> list:
-    params = [pytest.param(text, id=f"case-{name}") for name, text in HOSTILE_CASES.items()]
-    if VECTORS.is_file():
-        vectors = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
-        params += [pytest.param(v["payload"], id=f"{v['group']}-{v['id']}") for v in vectors]
-    rnd = random.Random(8)
-    params += [pytest.param(generated_markup(rnd), id=f"generated-{n}") for n in range(300)]
-    return params
-
-
-@pytest.mark.parametrize("source", _payloads())
+@pytest.mark.parametrize("source", markup_params(seed=8))
 def test_cleaning_the_rebuilt_tree_gives_what_bleach_gives_parsing_it_again(source, monkeypatch):
     walked = sanitize(source, "html")
     monkeypatch.setattr(
