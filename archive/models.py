@@ -23,6 +23,7 @@ from django.utils.html import escape
 
 from archive import links, sanitize, statements
 from archive.importing import similarity
+from archive.inserts import PreparedInsert
 
 
 def _choices_check(field: str, choices: type[models.TextChoices], name: str):
@@ -588,7 +589,7 @@ class Relations:
     events: list[Event]
 
 
-class Article(Addressed):
+class Article(PreparedInsert, Addressed):
     PERMANENT_PREFIX = "a"  # /a/<id>/
 
     Status = ArticleStatus

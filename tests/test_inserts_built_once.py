@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Revision, Version
@@ -76,11 +76,69 @@ def test_the_statement_is_built_for_the_first_row_and_reused():
     assert Revision.objects.filter(comment__startswith="file ").count() == 3
 
 
-def test_a_model_whose_fields_give_new_values_each_time_is_refused(monkeypatch):
-    """An auto_now field's pre_save gives a new time whenever it is asked: the statement built
-    for the first row would not take the values prepared for it."""
+def test_a_time_field_is_the_time_of_its_own_rows_insert(monkeypatch):
+    """An auto_now field's pre_save gives a new time whenever it is asked (the statement is
+    built from a copy of the first row): each row holds the time it was prepared with, and so
+    does its object."""
     ticks = iter(range(1, 100))
     monkeypatch.setattr(timezone, "now", lambda: WHEN + dt.timedelta(seconds=next(ticks)))
     insert = Insert(FormerAddress, ["kind", "slug", "object_id", "recorded_at"])
+    rows = [FormerAddress(kind="article", slug=f"old-{n}", object_id=n) for n in range(3)]
+    for row in rows:
+        insert.one(row)
+    stored = dict(FormerAddress.objects.values_list("pk", "recorded_at"))
+    assert [stored[row.pk] for row in rows] == [row.recorded_at for row in rows]
+    assert len(set(stored.values())) == 3
+
+
+def test_a_statement_that_takes_other_values_is_refused():
+    """The ORM's statement is checked against the values prepared for the first row."""
+
+
+    class Otherwise(Insert):  # prepares the comment otherwise than the ORM does
+        def _values(self, obj, connection):
+            return [*super()._values(obj, connection)[:2], "another comment"]
+
+    insert = Otherwise(Revision, REVISION_FIELDS)
     with pytest.raises(ValueError, match="takes other values"):
-        insert.one(FormerAddress(kind="article", slug="old", object_id=1))
+        insert.one(Revision(date_created=WHEN, comment="x"))
+
+
+def test_an_article_saved_is_inserted_with_the_statement_built_once(monkeypatch):
+    """Article.save() inserts new rows with one statement built once (archive.inserts):
+    the rows and objects are those the ORM's insert gives, times included."""
+    from archive import inserts
+
+    monkeypatch.setattr(inserts, "_PREPARED", {})
+    first = make_article(title="First of two", slug="first-of-two")
+    prepared = [insert for (model, _), insert in inserts._PREPARED.items() if model is Article]
+    assert len(prepared) == 1
+    built = dict(prepared[0]._sql)
+    second = make_article(title="Second of two", slug="second-of-two")
+    assert prepared[0]._sql == built  # the same statement again
+    for article in (first, second):
+        stored = Article.objects.get(pk=article.pk)
+        assert (stored.title, stored.created_at, stored.updated_at, stored.version) == (
+            article.title,
+            article.created_at,
+            article.updated_at,
+            article.version,
+        )
+        assert stored.body_text == article.body_text and stored.year == article.year
+
+
+def test_an_article_given_an_expression_is_inserted_by_the_orm():
+    """A value the database works out (an expression) is left to the ORM's own insert."""
+    from django.db.models.functions import Upper
+
+    article = make_article(title="quiet title", slug="quiet-title")
+    copy = Article(
+        title=Upper(models.Value("shouted title")),
+        slug="shouted-title",
+        original="Some text.",
+        original_format=Article.Format.TEXT,
+    )
+    copy.prepare = lambda: None  # the expression goes to the database as it is
+    copy.body_html, copy.body_text = article.body_html, article.body_text
+    copy.save()
+    assert Article.objects.get(pk=copy.pk).title == "SHOUTED TITLE"
