@@ -30,8 +30,9 @@ import html
 import math
 import re
 import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
@@ -39,6 +40,8 @@ import bleach
 import html5lib
 from bleach.sanitizer import BleachSanitizerFilter
 from django.conf import settings
+
+from archive.recent import recent
 
 # The allowlists: the only elements and attributes a stored body may contain.
 ALLOWED_TAGS = frozenset("p br h2 h3 h4 blockquote q cite em strong b i ul ol li a".split())
@@ -159,6 +162,9 @@ _VOID = frozenset({"br"})
 
 
 def _issue(body_html: str) -> None:
+    collecting = getattr(_issued_here, "collecting", None)
+    if collecting is not None:
+        collecting.append(body_html)
     blocks = _top_level_blocks(body_html)
     if blocks is None:
         return
@@ -167,6 +173,27 @@ def _issue(body_html: str) -> None:
     issued[body_html] = blocks
     while len(issued) > ISSUED_KEPT:
         del issued[next(iter(issued))]
+
+
+@contextmanager
+def issuing() -> Iterator[list[str]]:
+    """The outputs this thread issues inside the block, in order: for a forked reader of the
+    importer (archive.importing.reading) to hand back with what it read."""
+    outer = getattr(_issued_here, "collecting", None)
+    _issued_here.collecting = collected = []
+    try:
+        yield collected
+    finally:
+        _issued_here.collecting = outer
+
+
+def adopt(outputs: Iterable[str]) -> None:
+    """Know outputs that a fork of this process issued (`issuing`) as if issued here.
+
+    Only for this process's own children, which run this same sanitiser: anything else handed
+    over must be cleaned, as `known_clean` never trusts a body it did not issue."""
+    for body_html in outputs:
+        _issue(body_html)
 
 
 def _issued() -> dict[str, tuple[str, ...]]:
@@ -241,7 +268,7 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-@lru_cache(maxsize=8)  # the importer and Article.prepare read the same body's text in turn
+@recent(8)  # the importer and Article.prepare read the same body's text in turn
 def html_to_text(body_html: str) -> str:
     """Plain text of clean body HTML, for full-text search and word counts.
 

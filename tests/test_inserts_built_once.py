@@ -94,7 +94,6 @@ def test_a_time_field_is_the_time_of_its_own_rows_insert(monkeypatch):
 def test_a_statement_that_takes_other_values_is_refused():
     """The ORM's statement is checked against the values prepared for the first row."""
 
-
     class Otherwise(Insert):  # prepares the comment otherwise than the ORM does
         def _values(self, obj, connection):
             return [*super()._values(obj, connection)[:2], "another comment"]

@@ -93,6 +93,38 @@ def test_an_imported_body_is_stored_clean(db, write_file, name):
         _assert_stored_clean(outcome.article_id)
 
 
+def test_hostile_files_read_in_reader_processes_are_stored_clean(db, write_file):
+    """The bodies a reader process cleaned are known clean to the writer (sanitize.adopt)
+    and stored as cleaning gives: nothing hostile gets through the hand-over."""
+    paths = [
+        write_file(
+            f"{name}.html",
+            f"<h1>Headline {n}</h1><p>A first paragraph, {n}.</p>"
+            f"{HOSTILE_CASES[name]}<p>A last paragraph of text.</p>",
+        )  # fmt: skip
+        for n, name in enumerate(sorted(HOSTILE_CASES))
+    ]
+    report = import_files(paths, readers=2)
+    assert report.imported
+    for outcome in report.outcomes:
+        if outcome.article_id is not None:
+            _assert_stored_clean(outcome.article_id)
+
+
+def test_outputs_issued_in_another_process_are_known_once_adopted():
+    """What a fork hands back (`issuing`, then `adopt`) is known clean, blocks and all; before
+    that it is not."""
+    with sanitize.issuing() as issued:
+        output = _clean("<h1>Strike</h1><p>One</p><p>Two <b>bold</b></p>")
+    assert issued == [output]
+    sanitize._issued().clear()  # as in the writing process, which never cleaned it
+    trimmed = output.split("\n", 1)[1]
+    assert sanitize.known_clean(trimmed) is None
+    sanitize.adopt(issued)
+    assert sanitize.known_clean(output) == output
+    assert sanitize.known_clean(trimmed) == trimmed
+
+
 def test_imported_text_bodies_trimmed_by_the_importer_are_stored_as_cleaning_gives(db, write_file):
     files = [
         write_file("plain.txt", "Strike news\n\n3 March 2011\n\nBy Jane Smith\n\nThe union "

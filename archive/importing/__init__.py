@@ -8,6 +8,8 @@
 - `extract`: the clean body, headline, byline, source and canonical URL; `dates`: the
   publication date and its precision;
 - `linking`: the organisations, people and events the text names;
+- `reading`: a file's bytes to its article's parts (decoding, extracting, cleaning), in this
+  process or, for a large import, in forked reader processes while `service` writes;
 - `service`: duplicates, one transaction per file, and the report (`outcomes`).
 
 Nothing is imported here: `service` loads trafilatura (a sizeable library), which only the

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -15,14 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive import editorial, history
+from archive import history
 from archive.importing import dates, similarity, urls
-from archive.importing.decoding import Decoded, decode, detect_format
-from archive.importing.extract import Extracted, extract, without_masthead
+from archive.importing.decoding import Decoded
+from archive.importing.extract import Extracted, without_masthead
 from archive.importing.linking import EntityMatcher, Links
 from archive.importing.lookups import Lookups
 from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused
 from archive.importing.publications import Publications
+from archive.importing.reading import Readers, Reading, Texts
 from archive.importing.sources import Source, collect_sources
 from archive.inserts import Insert
 from archive.models import Article, Organisation, SyndicatedCopy
@@ -79,6 +79,7 @@ def import_files(
     max_bytes: int | None = None,
     on_outcome: Callable[[FileOutcome], None] | None = None,
     near_duplicates: str = "report",
+    readers: int = 1,
 ) -> ImportReport:
     """Import files, folders (recursively) or uploads as articles, one transaction per file.
 
@@ -92,6 +93,10 @@ def import_files(
     other page furniture, or a syndicated copy) is handled as `near_duplicates` says: "report"
     (a probable duplicate, nothing written), "link" (recorded as a SyndicatedCopy of the
     article) or "import" (imported, with the article it repeats in the report).
+
+    With `readers` over 1 the files are read (decoded, extracted and cleaned) that many at a
+    time in forked processes while this one writes them in order (archive.importing.reading):
+    the same report, faster on a machine with cores to spare.
     """
     if near_duplicates not in NEAR_DUPLICATE_CHOICES:
         raise ValueError(f"near_duplicates must be one of {', '.join(NEAR_DUPLICATE_CHOICES)}")
@@ -106,29 +111,28 @@ def import_files(
         near_duplicates=near_duplicates,
     )
     report = ImportReport(dry_run=dry_run)
-    for source in collect_sources(items):
-        outcome = _import_one(source, run)
-        report.outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+    with Readers(readers) as reading:
+        for each in reading.each(collect_sources(items), run.max_bytes):
+            outcome = _import_one(each, run)
+            report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
     return report
 
 
-def _import_one(source: Source, run: _Run) -> FileOutcome:
+def _import_one(reading: Reading, run: _Run) -> FileOutcome:
+    source = reading.source
     encoding = fmt = ""
     try:
-        raw = source.read(run.max_bytes)
-        checksum = hashlib.sha256(raw).hexdigest()
+        checksum = hashlib.sha256(reading.raw()).hexdigest()
         duplicate = _duplicate(source, run, "original_checksum", checksum)
         if duplicate:
             return duplicate
-        decoded = decode(raw)
-        encoding = decoded.encoding
-        if not decoded.text.strip():
-            raise Refused("empty file")
-        fmt = detect_format(source.name, decoded.text)
-        # The file's bytes are within the limit; its text may take up to four bytes a byte.
-        extracted = extract(decoded.text, fmt, max_bytes=4 * run.max_bytes)
+        read = reading.result()
+        encoding, fmt = read.encoding, read.fmt
+        if read.refused:
+            raise Refused(read.refused)
+        decoded, extracted, texts = read.decoded, read.extracted, read.texts
         duplicate = _duplicate(source, run, "url", extracted.url)
         if duplicate:
             return duplicate
@@ -139,7 +143,7 @@ def _import_one(source: Source, run: _Run) -> FileOutcome:
                     without_masthead(extracted, extracted.title),
                     source=masthead[0].name,
                 )
-        texts = _Texts.of(extracted)
+                texts = Texts.of(extracted)
         near = _near_duplicate(run, texts)
         if near is not None and run.near_duplicates != "import":
             return _repeat(source, run, decoded, fmt, checksum, extracted, near)
@@ -216,7 +220,7 @@ def _save(
     fmt: str,
     checksum: str,
     extracted: Extracted,
-    texts: _Texts,
+    texts: Texts,
 ) -> FileOutcome:
     """Write the article and its links in one transaction (rolled back in a dry run)."""
     published = extracted.published
@@ -329,44 +333,6 @@ def _inferred_date(text: str, links: Links) -> dates.Inferred | None:
     )
 
 
-def _body_shown_once(extracted: Extracted) -> str:
-    """The editorial rule at the door: a headline or standfirst the file repeats at the top of
-    its text is shown once (the model only derives and sanitises)."""
-    return editorial.shown_once(extracted.body_html, extracted.title, extracted.standfirst)
-
-
-_BLOCK_END = re.compile(r"</(?:p|h2|h3|h4)>")
-
-
-def _final_text(extracted: Extracted, body: str) -> str:
-    """The text the article will have once its headline and standfirst are shown once (its
-    body, from `_body_shown_once`), leaving out a first paragraph that repeats them."""
-    if body == extracted.body_html:
-        return extracted.body_text
-    # Each block left out was one paragraph of the text: drop as many.
-    dropped = len(_BLOCK_END.findall(extracted.body_html, 0, len(extracted.body_html) - len(body)))
-    return "\n\n".join(extracted.body_text.split("\n\n")[dropped:])
-
-
-@dataclass(frozen=True)
-class _Texts:
-    """The body an article will have and its text, with the text's fingerprint, sketch and
-    shingles for the near-duplicate check."""
-
-    fingerprint: str
-    sketch: str
-    shingles: frozenset[int]
-    body_html: str  # the body the article will have (its headline and standfirst shown once)
-    body_text: str  # and its text
-
-    @classmethod
-    def of(cls, extracted: Extracted) -> _Texts:
-        body_html = _body_shown_once(extracted)
-        body_text = _final_text(extracted, body_html)
-        analysis = similarity.analyse(body_text)
-        return cls(analysis.fingerprint, analysis.sketch, analysis.shingles, body_html, body_text)
-
-
 @dataclass(frozen=True)
 class _Near:
     """The article a file's text nearly repeats."""
@@ -421,7 +387,7 @@ def _sketch_index(run: _Run) -> similarity.SketchIndex:
     return run.sketches
 
 
-def _near_duplicate(run: _Run, texts: _Texts) -> _Near | None:
+def _near_duplicate(run: _Run, texts: Texts) -> _Near | None:
     """The article (in the archive or earlier in this run) whose text this one nearly repeats."""
     if not texts.fingerprint:
         return None
@@ -468,7 +434,7 @@ def _near_duplicate(run: _Run, texts: _Texts) -> _Near | None:
     return None
 
 
-def _remember_text(run: _Run, texts: _Texts, outcome: FileOutcome) -> None:
+def _remember_text(run: _Run, texts: Texts, outcome: FileOutcome) -> None:
     """Keep an imported file's text for the near-duplicate check of the run's later files."""
     if not texts.fingerprint:
         return

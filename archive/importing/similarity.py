@@ -23,7 +23,8 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+
+from archive.recent import recent
 
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 32
@@ -55,7 +56,7 @@ class Analysis:
     shingles: frozenset[int]
 
 
-@lru_cache(maxsize=8)  # the importer and Article.prepare analyse the same text in turn
+@recent(8)  # the importer and Article.prepare analyse the same text in turn
 def analyse(text: str) -> Analysis:
     """The text's fingerprint, sketch and shingles, its words read once."""
     found = words(text)
