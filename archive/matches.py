@@ -124,14 +124,22 @@ def prepare(index: ArticleIndex) -> dict[str, Kept]:
     milliseconds. A failure is logged and ends the preparing: the index keeps what was made."""
     if index.n < max(settings.ARCHIVE_COMMON_WORDS_MIN_ARTICLES, 1):
         return {}
-    deadline = time.monotonic() + settings.ARCHIVE_COMMON_WORDS_SECONDS
+    started = time.monotonic()
+    deadline = started + settings.ARCHIVE_COMMON_WORDS_SECONDS
     prepared: dict[str, Kept] = {}
     size = 0
+    words = common_words(index, settings.ARCHIVE_COMMON_WORDS)
+    stopped = ""
     try:
-        for word in common_words(index, settings.ARCHIVE_COMMON_WORDS):
-            if time.monotonic() >= deadline or size >= MAX_BYTES:
+        for word in words:
+            left = deadline - time.monotonic()
+            if left <= 0 or size >= MAX_BYTES:
+                stopped = "time" if left <= 0 else "size"
                 break
-            search.new_request()  # each word a search of its own, with its own time budget
+            # Each word a search of its own. No reader waits for it: it may take the time left,
+            # not only a reader's budget, which a slow moment (a cold disk, a busy machine)
+            # would cut it off at, leaving the word's search to every worker's readers.
+            search.new_request(budget_seconds=max(left, search.budget_milliseconds() / 1000))
             query = search.parse_query(word)
             _, kept = _read(index, query, [])
             if kept is not None:
@@ -141,6 +149,13 @@ def prepare(index: ArticleIndex) -> dict[str, Kept]:
         logger.exception("Count index: preparing the commonest words' searches failed")
     finally:
         search.new_request()
+    logger.info(
+        "Count index: prepared the searches of %d of %d common words in %.1f s%s",
+        len(prepared),
+        len(words),
+        time.monotonic() - started,
+        {"time": " (out of time)", "size": " (out of room)"}.get(stopped, ""),
+    )
     return prepared
 
 

@@ -211,6 +211,7 @@ def prepare(n: int) -> dict:
     # runs here), not by a request in the middle of the measurements.
     counts.invalidate()
     counts.rebuild_current()
+    prepared = len(counts.index().prepared)
     article = Article.objects.published().order_by("id")[n // 2].get_absolute_url()
     found = {}
     client = Client()
@@ -220,7 +221,7 @@ def prepare(n: int) -> dict:
             with CaptureQueriesContext(connection) as queries:
                 status = client.get(url).status_code
             found[name] = {"queries": len(queries), "status": status}
-    return {"article": article, "pages": found}
+    return {"article": article, "pages": found, "prepared": prepared}
 
 
 def server_times(n: int) -> dict:
@@ -458,7 +459,11 @@ def run_database(label: str, database_url: str, args, extra_env: dict[str, str])
         check=True,
     )
     info = json.loads(prepared.stdout.strip().splitlines()[-1])
-    print(f"  ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(
+        f"  ready in {time.perf_counter() - started:.0f} s; the count index holds the searches "
+        f"of {info['prepared']} common words",
+        file=sys.stderr,
+    )
     rows = []
     mix = mix_script(mix_urls())
     page_list = pages(args.articles, info["article"])

@@ -151,6 +151,20 @@ def test_preparing_words_keeps_to_its_time(articles, large, settings):
     assert len(_rebuilt().prepared) == 2
 
 
+def test_a_word_slower_than_a_readers_search_may_be_is_still_prepared(articles, large, settings):
+    """The worker's preparing is no reader's request: a word's search may take the time left
+    for preparing, not only the budget a reader's search is cut off at."""
+    settings.ARCHIVE_SEARCH_BUDGET_MS = 0  # every reader's search would be cut off at once
+    assert len(_rebuilt().prepared) == len(matches.common_words(counts.index(), 100)) > 0
+
+
+def test_preparing_words_says_how_many_it_prepared(articles, large, caplog):
+    with caplog.at_level("INFO", logger="archive.matches"):
+        index = _rebuilt()
+    (said,) = [r.getMessage() for r in caplog.records if "common words" in r.getMessage()]
+    assert said.startswith(f"Count index: prepared the searches of {len(index.prepared)} of ")
+
+
 def test_preparing_words_keeps_to_its_size(articles, large, monkeypatch):
     monkeypatch.setattr(matches, "MAX_BYTES", 1)  # any one word's matches are more
     assert len(_rebuilt().prepared) == 1

@@ -102,10 +102,12 @@ def backend() -> Backend:
 _backends: dict[str, Backend] = {}
 
 
-def new_request(**_signal_kwargs) -> None:
+def new_request(budget_seconds: float | None = None, **_signal_kwargs) -> None:
     """Forget the previous request's matches (connected to request_started in apps.py).
-    Code that searches outside a request (a shell, a command) calls it to search afresh."""
+    Code that searches outside a request (a shell, a command) calls it to search afresh, with
+    a time budget of its own if it gives one (else ARCHIVE_SEARCH_BUDGET_MS, a reader's)."""
     _current.request = next(_requests)
+    _current.budget_seconds = budget_seconds
 
 
 def request_done(**_signal_kwargs) -> None:
@@ -212,7 +214,7 @@ def match(query: SearchQuery) -> Match:
         return state.matches[expanded.key]
     engine = backend()
     if state.budget is None:
-        state.budget = Budget(_budget_seconds())
+        state.budget = Budget(getattr(_current, "budget_seconds", None) or _budget_seconds())
     result = Match(search_id=next(_search_ids), query=expanded, budget=state.budget)
     for text in query.notes:
         result.note(text)
