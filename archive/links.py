@@ -18,7 +18,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Within a request the script prefix and the URL conf stay as they are (nothing here sets
 # request.urlconf), and reading them (asgiref locals) cost four fifths of a link: a request
-# looks each address up once, by name, in its own memo.
+# reads them once and looks each address up once, by name, in its own memo.
 _request = threading.local()
 
 
@@ -27,15 +27,38 @@ def url(name: str, slug: str | None = None, **arguments: str) -> str:
     if slug is not None:
         arguments["slug"] = slug
     names = tuple(sorted(arguments))
-    memo = getattr(_request, "memo", None)
-    if memo is None:  # outside a request (a command, a test without the client)
-        address = _reversed(name, names, get_script_prefix(), get_urlconf())
-    elif (address := memo.get((name, names))) is None:
-        address = _reversed(name, names, get_script_prefix(), get_urlconf())
-        memo[name, names] = address
+    address = _address(_reversed, name, names)
     for argument in names:
         address = address.replace(_marker(argument), arguments[argument], 1)
     return address
+
+
+# An id no record reaches, of the most digits the permanent address takes (/a/<1-18 digits>/).
+_ID_MARKER = "987654321987654321"
+
+
+def permanent(prefix: str, pk: int) -> str:
+    """The permanent address of a record: reverse("archive:permanent", kwargs={"prefix":
+    prefix, "pk": pk}) for a prefix of the address's own ("a", "o", "p", "e")."""
+    head, _, tail = _address(_reversed_permanent, prefix).rpartition(_ID_MARKER)
+    return f"{head}{pk}{tail}"
+
+
+def _address(reverser, *key):
+    """`reverser(*key, script prefix, URL conf)`, through the request's memo."""
+    memo = getattr(_request, "memo", None)
+    if memo is None:  # outside a request (a command, a test without the client)
+        return reverser(*key, get_script_prefix(), get_urlconf())
+    address = memo.get((reverser, *key))
+    if address is None:
+        where = memo.get(_WHERE)
+        if where is None:  # read once a request
+            where = memo[_WHERE] = (get_script_prefix(), get_urlconf())
+        address = memo[(reverser, *key)] = reverser(*key, *where)
+    return address
+
+
+_WHERE = object()  # the memo's key for the request's script prefix and URL conf
 
 
 def _marker(argument: str) -> str:
@@ -45,6 +68,12 @@ def _marker(argument: str) -> str:
 @functools.lru_cache(maxsize=256)
 def _reversed(name: str, arguments: tuple[str, ...], prefix: str, urlconf) -> str:
     return reverse(name, kwargs={a: _marker(a) for a in arguments}, urlconf=urlconf)
+
+
+@functools.lru_cache(maxsize=64)
+def _reversed_permanent(prefix: str, script_prefix: str, urlconf) -> str:
+    arguments = {"prefix": prefix, "pk": _ID_MARKER}
+    return reverse("archive:permanent", kwargs=arguments, urlconf=urlconf)
 
 
 def _request_started(**_kwargs) -> None:

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -198,7 +197,7 @@ class Addressed(Versioned):
 
     def get_permanent_url(self) -> str:
         """The address that never changes, whatever the slug becomes: cite this one."""
-        return reverse("archive:permanent", kwargs={"prefix": self.PERMANENT_PREFIX, "pk": self.pk})
+        return links.permanent(self.PERMANENT_PREFIX, self.pk)
 
 
 class SlugManager(models.Manager):

@@ -31,6 +31,18 @@ def test_an_address_is_what_reverse_gives_under_any_script_prefix(name, slug):
     assert links.url(name, slug).startswith("/")
 
 
+@pytest.mark.parametrize("prefix", ["a", "o", "p", "e"])
+def test_a_permanent_address_is_what_reverse_gives_under_any_script_prefix(prefix):
+    try:
+        for script_prefix in ("/", "/987654321/", "/"):  # digits like the id's marker
+            set_script_prefix(script_prefix)
+            for pk in (1, 42, 987654321, 10**17):
+                expected = reverse("archive:permanent", kwargs={"prefix": prefix, "pk": pk})
+                assert links.permanent(prefix, pk) == expected
+    finally:
+        clear_script_prefix()
+
+
 def test_the_slug_marker_never_shows_in_an_address():
     assert "placeholder" not in links.url("archive:article", "a")
 
