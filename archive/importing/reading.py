@@ -15,6 +15,7 @@ Where processes cannot be forked (not POSIX), every file is read in this process
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -202,8 +203,10 @@ class Readers:
 
     def __enter__(self) -> Readers:
         if self.count > 1:
+            # Each reader first sets aside what it inherited from the writer (gc.freeze): its
+            # collector would otherwise walk those objects, copying every page they are on.
             self._pool = ProcessPoolExecutor(
-                self.count, mp_context=multiprocessing.get_context("fork")
+                self.count, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze
             )
         return self
 
