@@ -57,11 +57,9 @@ class StoredSource:
 
 def _read_article(name: str, raw: bytes, max_bytes: int) -> None:
     """What importing a file costs before it touches the database: decode, extract, clean."""
-    from archive.importing.decoding import decode, detect_format
-    from archive.importing.extract import extract
+    from archive.importing.reading import read
 
-    decoded = decode(raw)
-    extract(decoded.text, detect_format(name, decoded.text), max_bytes=4 * max_bytes)
+    read(name, raw, max_bytes)
 
 
 @task()

@@ -3,6 +3,7 @@ reports exactly what one reading every file itself does, and does not read anyth
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -89,12 +90,20 @@ def entities(db):
     Person.objects.create(name="Mark Serwotka", slug="mark-serwotka")
 
 
-def test_readers_in_other_processes_write_and_report_what_one_process_does(write_file, entities):
+def test_readers_in_other_processes_write_and_report_what_one_process_does(
+    write_file, entities, monkeypatch
+):
     files = _files(write_file)
     options = {"max_bytes": 4000, "near_duplicates": "import"}
 
+    handed_over = []
+    real_adopt = reading._FromReader.adopt
+    monkeypatch.setattr(
+        reading._FromReader, "adopt", lambda self: (handed_over.append(1), real_adopt(self))
+    )
     pooled = import_files(files, readers=2, **options)
     pooled_articles = _articles()
+    assert len(handed_over) == 9  # every file read, by the readers (not the two refused early)
     Article.objects.all().delete()
     alone = import_files(files, readers=1, **options)
 
@@ -147,9 +156,12 @@ def test_the_writer_neither_cleans_nor_analyses_again_what_a_reader_did(
     assert worked_out == []
 
 
-def test_files_are_read_here_when_a_reader_dies(write_file, entities, monkeypatch):
-    """A reader killed (as the system kills a process for its memory) loses no file: those not
-    yet read are read by the writing process."""
+def test_a_file_that_kills_its_reader_is_refused_and_the_rest_imported(
+    write_file, entities, monkeypatch
+):
+    """A reader killed (as the system kills a process for its memory) loses no other file,
+    and the writer never reads the file that killed it: that one is read again in a reader of
+    its own, and refused when that one dies too."""
     here = os.getpid()
     real_read = reading.read
 
@@ -159,12 +171,71 @@ def test_files_are_read_here_when_a_reader_dies(write_file, entities, monkeypatc
         return real_read(name, raw, max_bytes)
 
     monkeypatch.setattr(reading, "read", dies_on_the_third)
-    files = [write_file(f"{n:02d}.txt", f"Strike {n}\n\n{WORDS} number {n}.\n") for n in range(8)]
+    files = [write_file(f"{n:02d}.txt", f"Strike {n}\n\n{WORDS} number {n}.\n") for n in range(12)]
 
     report = import_files(files, readers=2)
 
-    assert [o.outcome for o in report.outcomes] == ["imported"] * 8
-    assert Article.objects.count() == 8
+    outcomes = [(Path(o.path).name, o.outcome, o.reason) for o in report.outcomes]
+    assert outcomes[3] == ("03.txt", "refused", reading.READER_STOPPED)
+    assert [o for n, o, _ in outcomes if n != "03.txt"] == ["imported"] * 11
+    assert Article.objects.count() == 11
+
+
+def test_a_reader_that_dies_once_costs_no_file(write_file, entities, monkeypatch, tmp_path):
+    here = os.getpid()
+    real_read = reading.read
+    died = tmp_path / "died"
+
+    def dies_once(name, raw, max_bytes):
+        if os.getpid() != here and name == "02.txt" and not died.exists():
+            died.touch()
+            os._exit(1)
+        return real_read(name, raw, max_bytes)
+
+    monkeypatch.setattr(reading, "read", dies_once)
+    files = [write_file(f"{n:02d}.txt", f"Strike {n}\n\n{WORDS} number {n}.\n") for n in range(12)]
+
+    report = import_files(files, readers=2)
+
+    assert died.exists()
+    assert [o.outcome for o in report.outcomes] == ["imported"] * 12
+
+
+class _Unreadable:
+    """A source whose bytes cannot be had (a storage error, not a refusal)."""
+
+    label = name = "unreadable.txt"
+
+    def read(self, max_bytes):
+        raise RuntimeError("the storage went away")
+
+
+def test_a_source_that_fails_to_give_its_bytes_is_reported_alike_with_readers(write_file):
+    files = [write_file("a.txt", f"Strike\n\n{WORDS}.\n"), _Unreadable()]
+
+    pooled = import_files(files, readers=2, dry_run=True)
+    alone = import_files(files, readers=1, dry_run=True)
+
+    assert _outcomes(pooled) == _outcomes(alone)
+    assert alone.outcomes[1].reason == (
+        "import failed, nothing written (RuntimeError: the storage went away)"
+    )
+
+
+def test_an_unexpected_error_in_reading_keeps_the_encoding_and_format(write_file, monkeypatch):
+    def breaks(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(reading, "extract", breaks)
+    path = write_file("a.html", "<p>Fine text.</p>")
+    for readers in (1, 2):
+        (outcome,) = import_files([path], readers=readers).outcomes
+        assert (outcome.outcome, outcome.encoding, outcome.format) == (
+            "refused",
+            "utf-8",
+            "html",
+        )
+        assert outcome.reason == "import failed, nothing written (ValueError: a bug)"
 
 
 def test_the_command_reads_in_as_many_processes_as_asked(write_file, monkeypatch):
@@ -176,13 +247,17 @@ def test_the_command_reads_in_as_many_processes_as_asked(write_file, monkeypatch
         real(self, count)
 
     monkeypatch.setattr(reading.Readers, "__init__", recorded)
-    path = str(write_file("a.txt", f"Strike\n\n{WORDS}.\n"))
+    for n in range(4):
+        write_file(f"{n}.txt", f"Strike {n}\n\n{WORDS} {n}.\n")
+    folder = str(write_file("x/one.txt", f"Walkout\n\n{WORDS}.\n").parent.parent)
 
-    call_command("import_articles", path, "--readers", "3", stdout=io.StringIO())
-    assert asked == [3]
-    assert Article.objects.count() == 1
+    call_command("import_articles", folder, "--readers", "3", stdout=io.StringIO())
+    one = str(write_file("y/two.txt", f"Ballot\n\n{WORDS} again.\n"))
+    call_command("import_articles", one, "--readers", "3", stdout=io.StringIO())
+    assert asked == [3, 1]  # no more readers than files
+    assert Article.objects.count() == 6
     with pytest.raises(CommandError, match="not a positive whole number"):
-        call_command("import_articles", path, "--readers", "0", stdout=io.StringIO())
+        call_command("import_articles", one, "--readers", "0", stdout=io.StringIO())
 
 
 def test_the_default_is_a_reader_a_core_up_to_four(monkeypatch):

@@ -10,6 +10,11 @@ class Refused(Exception):
     """The file cannot be imported; the message says why in a few words."""
 
 
+def one_line(error: BaseException) -> str:
+    """An unexpected error, for a report: its kind and message on one line."""
+    return " ".join(f"{type(error).__name__}: {error}".split())
+
+
 class Outcome(StrEnum):
     IMPORTED = "imported"
     DUPLICATE = "duplicate"

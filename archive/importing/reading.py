@@ -7,8 +7,9 @@ the next few files in reader processes while this one writes the files already r
 the report, the duplicates found within the run and the transaction of each file are exactly
 those of a run reading every file itself. A reader is a fork of this process: it touches no
 database, and what it hands back (the sanitiser's output among it) is what this process would
-have made of the same bytes. If a reader dies (the system killed it for its memory), the files
-not yet read are read here.
+have made of the same bytes. If a reader dies (the system killed it for its memory), each file
+it held is read again in a reader of its own, and refused if that one dies too; the writer
+never reads a file that killed a reader.
 
 Where processes cannot be forked (not POSIX), every file is read in this process.
 """
@@ -16,6 +17,7 @@ Where processes cannot be forked (not POSIX), every file is read in this process
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import re
@@ -29,8 +31,10 @@ from archive import editorial, sanitize
 from archive.importing import similarity
 from archive.importing.decoding import Decoded, decode, detect_format
 from archive.importing.extract import Extracted, extract
-from archive.importing.outcomes import Refused
+from archive.importing.outcomes import Refused, one_line
 from archive.importing.sources import Source
+
+logger = logging.getLogger(__name__)
 
 # Files read ahead of the one being written, per reader: enough to keep every reader busy
 # while this process writes, few enough that their bytes and texts stay small in memory.
@@ -92,7 +96,8 @@ def _final_text(extracted: Extracted, body: str) -> str:
 @dataclass(frozen=True)
 class Read:
     """What reading a file gave: its text, format, article and texts; or, when it cannot be
-    imported, `refused` with the reason (and the encoding and format found before that)."""
+    imported, `refused` with the reason or `failed` with the error (and the encoding and format
+    found before that)."""
 
     encoding: str = ""
     fmt: str = ""
@@ -100,6 +105,7 @@ class Read:
     extracted: Extracted | None = None
     texts: Texts | None = None
     refused: str = ""
+    failed: str = ""  # what went wrong, on one line, when reading failed unexpectedly
 
 
 def read(name: str, raw: bytes, max_bytes: int) -> Read:
@@ -113,9 +119,15 @@ def read(name: str, raw: bytes, max_bytes: int) -> Read:
         fmt = detect_format(name, decoded.text)
         # The file's bytes are within the limit; its text may take up to four bytes a byte.
         extracted = extract(decoded.text, fmt, max_bytes=4 * max_bytes)
+        texts = Texts.of(extracted)
     except Refused as refusal:
         return Read(encoding, fmt, refused=str(refusal))
-    return Read(encoding, fmt, decoded, extracted, Texts.of(extracted))
+    except MemoryError:  # for the budget's trial (archive.import_budget) to tell
+        raise
+    except Exception as error:  # one file's failure must not stop the run
+        logger.exception("Reading %s failed", name)
+        return Read(encoding, fmt, failed=one_line(error))
+    return Read(encoding, fmt, decoded, extracted, texts)
 
 
 @dataclass(frozen=True)
@@ -132,7 +144,7 @@ class _FromReader:
     def adopt(self) -> None:
         # The reader is a fork of this process running the same functions: its results are
         # what this process would get.
-        sanitize.adopt(self.issued)
+        sanitize.adopt_from_own_fork(self.issued)
         for body_html, text in self.texts:
             sanitize.html_to_text.remember(body_html, text)
         for text, analysis in self.analyses:
@@ -160,37 +172,42 @@ class Reading:
         self.source = source
         self._max_bytes = max_bytes
         self._raw: bytes | None = None
-        self._refusal: Refused | None = None
+        self._error: Exception | None = None  # reading the bytes failed: raised by raw()
         self._future: Future | None = None
 
     def start(self) -> None:
         """Read the bytes and hand them to a reader."""
         try:
             self._raw = self.source.read(self._max_bytes)
-        except Refused as refusal:
-            self._refusal = refusal
+        except Exception as error:  # noqa: BLE001 - the writer meets it in turn, as without readers
+            self._error = error
             return
         self._future = self._readers.submit(self.source.name, self._raw, self._max_bytes)
 
     def raw(self) -> bytes:
         """The file's bytes; Refused when it cannot be read (too large)."""
-        if self._refusal is not None:
-            raise self._refusal
+        if self._error is not None:
+            raise self._error
         if self._raw is None:
             self._raw = self.source.read(self._max_bytes)
         return self._raw
 
     def result(self) -> Read:
         raw = self.raw()
-        if self._future is not None:
-            try:
-                handed: _FromReader = self._future.result()
-            except (BrokenProcessPool, CancelledError):  # a reader died: read it here
-                self._readers.broken()
-            else:
-                handed.adopt()
-                return handed.read
-        return read(self.source.name, raw, self._max_bytes)
+        if self._future is None:
+            return read(self.source.name, raw, self._max_bytes)
+        try:
+            handed: _FromReader = self._future.result()
+        except (BrokenProcessPool, CancelledError):
+            # A reader died (the system killed it for its memory): this file, perhaps the
+            # one that killed it, is read again in a reader of its own.
+            self._readers.broken()
+            handed = self._readers.read_alone(self.source.name, raw, self._max_bytes)
+        handed.adopt()
+        return handed.read
+
+
+READER_STOPPED = "could not be read: the reader stopped (probably out of memory)"
 
 
 class Readers:
@@ -203,17 +220,21 @@ class Readers:
 
     def __enter__(self) -> Readers:
         if self.count > 1:
-            # Each reader first sets aside what it inherited from the writer (gc.freeze): its
-            # collector would otherwise walk those objects, copying every page they are on.
-            self._pool = ProcessPoolExecutor(
-                self.count, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze
-            )
+            self._pool = self._new_pool(self.count)
         return self
 
     def __exit__(self, *exc_info) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    @staticmethod
+    def _new_pool(count: int) -> ProcessPoolExecutor:
+        # Each reader first sets aside what it inherited from the writer (gc.freeze): its
+        # collector would otherwise walk those objects, copying every page they are on.
+        return ProcessPoolExecutor(
+            count, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze
+        )
 
     def each(self, sources: Iterable[Source], max_bytes: int) -> Iterator[Reading]:
         """Each source's reading, in order, the next few started before it is handed out."""
@@ -224,32 +245,35 @@ class Readers:
         ahead: deque[Reading] = deque()
         remaining = iter(sources)
         while True:
-            while self._pool is not None and len(ahead) < self.count * AHEAD_PER_READER:
+            while len(ahead) < self.count * AHEAD_PER_READER:
                 source = next(remaining, None)
                 if source is None:
                     break
                 reading = Reading(self, source, max_bytes)
                 reading.start()
                 ahead.append(reading)
-            if ahead:
-                yield ahead.popleft()
-            else:
-                source = next(remaining, None)
-                if source is None:
-                    return
-                yield Reading(self, source, max_bytes)
+            if not ahead:
+                return
+            yield ahead.popleft()
 
-    def submit(self, name: str, raw: bytes, max_bytes: int) -> Future | None:
-        if self._pool is None:
-            return None
+    def submit(self, name: str, raw: bytes, max_bytes: int) -> Future:
         try:
             return self._pool.submit(_read_in_reader, name, raw, max_bytes)
         except BrokenProcessPool:
             self.broken()
-            return None
+            return self._pool.submit(_read_in_reader, name, raw, max_bytes)
 
     def broken(self) -> None:
-        """A reader died: the files not yet read are read in this process."""
-        if self._pool is not None:
+        """A reader died: the files it was given fail, and new ones go to new readers."""
+        if self._pool is not None and self._pool._broken:  # noqa: SLF001 - no public flag
+            logger.warning("A reader process stopped; the files in hand are read again")
             self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+            self._pool = self._new_pool(self.count)
+
+    def read_alone(self, name: str, raw: bytes, max_bytes: int) -> _FromReader:
+        """Read one file in a reader of its own; refused when that reader dies too."""
+        with self._new_pool(1) as alone:
+            try:
+                return alone.submit(_read_in_reader, name, raw, max_bytes).result()
+            except (BrokenProcessPool, CancelledError):
+                return _FromReader(Read(refused=READER_STOPPED), (), (), ())

@@ -20,7 +20,7 @@ from archive.importing.decoding import Decoded
 from archive.importing.extract import Extracted, without_masthead
 from archive.importing.linking import EntityMatcher, Links
 from archive.importing.lookups import Lookups
-from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused
+from archive.importing.outcomes import FileOutcome, ImportReport, Outcome, Refused, one_line
 from archive.importing.publications import Publications
 from archive.importing.reading import Readers, Reading, Texts
 from archive.importing.sources import Source, collect_sources
@@ -132,6 +132,8 @@ def _import_one(reading: Reading, run: _Run) -> FileOutcome:
         encoding, fmt = read.encoding, read.fmt
         if read.refused:
             raise Refused(read.refused)
+        if read.failed:  # logged where it was read
+            return _failed(source, read.failed, encoding, fmt)
         decoded, extracted, texts = read.decoded, read.extracted, read.texts
         duplicate = _duplicate(source, run, "url", extracted.url)
         if duplicate:
@@ -158,14 +160,17 @@ def _import_one(reading: Reading, run: _Run) -> FileOutcome:
         )
     except Exception as error:  # one file's failure must not stop the run
         logger.exception("Importing %s failed", source.label)
-        detail = " ".join(f"{type(error).__name__}: {error}".split())  # on one line
-        return FileOutcome(
-            source.label,
-            Outcome.REFUSED,
-            reason=f"import failed, nothing written ({detail})",
-            encoding=encoding,
-            format=fmt,
-        )
+        return _failed(source, one_line(error), encoding, fmt)
+
+
+def _failed(source: Source, detail: str, encoding: str, fmt: str) -> FileOutcome:
+    return FileOutcome(
+        source.label,
+        Outcome.REFUSED,
+        reason=f"import failed, nothing written ({detail})",
+        encoding=encoding,
+        format=fmt,
+    )
 
 
 def _duplicate(source: Source, run: _Run, field_name: str, value: str) -> FileOutcome | None:

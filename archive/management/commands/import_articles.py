@@ -142,7 +142,7 @@ class Command(BaseCommand):
                 max_bytes=max_bytes,
                 on_outcome=on_outcome,
                 near_duplicates=near_duplicates,
-                readers=readers,
+                readers=min(readers, len(sources)),  # no more readers than files
             )
         self.stdout.write(result.summary)
         if result.refused:
