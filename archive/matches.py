@@ -128,9 +128,10 @@ def prepare(index: ArticleIndex) -> dict[str, Kept]:
     deadline = started + settings.ARCHIVE_COMMON_WORDS_SECONDS
     prepared: dict[str, Kept] = {}
     size = 0
-    words = common_words(index, settings.ARCHIVE_COMMON_WORDS)
+    words: list[str] = []
     stopped = ""
     try:
+        words = common_words(index, settings.ARCHIVE_COMMON_WORDS)
         for word in words:
             left = deadline - time.monotonic()
             if left <= 0 or size >= MAX_BYTES:
