@@ -14,7 +14,7 @@ import functools
 import threading
 
 from django.core.signals import request_finished, request_started
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 # Within a request the script prefix and the URL conf stay as they are (nothing here sets
 # request.urlconf), and reading them (asgiref locals) cost four fifths of a link: a request
@@ -40,6 +40,8 @@ _ID_MARKER = "987654321987654321"
 def permanent(prefix: str, pk: int) -> str:
     """The permanent address of a record: reverse("archive:permanent", kwargs={"prefix":
     prefix, "pk": pk}) for a prefix of the address's own ("a", "o", "p", "e")."""
+    if pk is None:  # as reverse() refuses it
+        raise NoReverseMatch("a record without an id has no permanent address")
     head, _, tail = _address(_reversed_permanent, prefix).rpartition(_ID_MARKER)
     return f"{head}{pk}{tail}"
 

@@ -609,7 +609,10 @@ def _linked_with_the_article(vendor: str, article_id: str) -> RawSQL | None:
             f"SELECT json_agg(json_build_array({fields}) ORDER BY {LINKED_ORDER_NAMED})::text "  # noqa: S608
             f"FROM ({rows}) k"
         )
-    elif vendor == "sqlite":  # json_group_array keeps the order of the rows it is given
+    elif vendor == "sqlite":
+        # json_group_array takes the rows in the subquery's order: not promised by SQLite's
+        # documentation (its aggregate ORDER BY needs 3.44; Debian 12 has 3.40), pinned by
+        # tests/test_article_links_read_with_the_article.py.
         sql = (
             f"SELECT json_group_array(json_array({fields})) "  # noqa: S608
             f"FROM (SELECT * FROM ({rows}) ORDER BY {LINKED_ORDER}) k"

@@ -151,7 +151,8 @@ def sanitize(source: str, fmt: str = "html", *, max_bytes: int | None = None) ->
 # own and drops white space between them). So a body that is a recent output of `sanitize`, or
 # some of its top-level blocks in order (a writer that left out a headline, a byline or page
 # furniture), need not be parsed again to be known clean: `known_clean` gives what cleaning it
-# would give, by comparing it with the outputs this process issued, never by trusting it.
+# would give, by comparing it with the outputs this process issued (or a fork of it running
+# this same code, handed over with `adopt_from_own_fork`), never by trusting the body itself.
 
 ISSUED_KEPT = 8  # the last outputs remembered (an import makes one to three a file)
 # Each thread's own outputs (a writer cleans and saves in one thread): no lock to share, none
@@ -187,7 +188,7 @@ def issuing() -> Iterator[list[str]]:
         _issued_here.collecting = outer
 
 
-def adopt(outputs: Iterable[str]) -> None:
+def adopt_from_own_fork(outputs: Iterable[str]) -> None:
     """Know outputs that a fork of this process issued (`issuing`) as if issued here.
 
     Only for this process's own children, which run this same sanitiser: anything else handed

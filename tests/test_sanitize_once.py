@@ -94,8 +94,9 @@ def test_an_imported_body_is_stored_clean(db, write_file, name):
 
 
 def test_hostile_files_read_in_reader_processes_are_stored_clean(db, write_file):
-    """The bodies a reader process cleaned are known clean to the writer (sanitize.adopt)
-    and stored as cleaning gives: nothing hostile gets through the hand-over."""
+    """The bodies a reader process cleaned are known clean to the writer
+    (sanitize.adopt_from_own_fork) and stored as cleaning gives: nothing hostile gets through
+    the hand-over."""
     paths = [
         write_file(
             f"{name}.html",
@@ -112,15 +113,15 @@ def test_hostile_files_read_in_reader_processes_are_stored_clean(db, write_file)
 
 
 def test_outputs_issued_in_another_process_are_known_once_adopted():
-    """What a fork hands back (`issuing`, then `adopt`) is known clean, blocks and all; before
-    that it is not."""
+    """What a fork hands back (`issuing`, then `adopt_from_own_fork`) is known clean, blocks
+    and all; before that it is not."""
     with sanitize.issuing() as issued:
         output = _clean("<h1>Strike</h1><p>One</p><p>Two <b>bold</b></p>")
     assert issued == [output]
     sanitize._issued().clear()  # as in the writing process, which never cleaned it
     trimmed = output.split("\n", 1)[1]
     assert sanitize.known_clean(trimmed) is None
-    sanitize.adopt(issued)
+    sanitize.adopt_from_own_fork(issued)
     assert sanitize.known_clean(output) == output
     assert sanitize.known_clean(trimmed) == trimmed
 
