@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -36,6 +34,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from archive import announcements, counts
+from archive.recent import RecentMap
 
 IGNORED_PARAMETERS = ("utm_", "fbclid", "gclid")
 
@@ -85,28 +84,7 @@ def _storable(response: HttpResponse) -> bool:
     )
 
 
-class _Recent:
-    """A map bounded to the `limit()` entries used last (a setting, read as it is now), for
-    this process's threads to share."""
-
-    def __init__(self, limit) -> None:
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-        self.limit = limit
-
-    def _put(self, key, value) -> None:
-        """Keep `value` as the most recent; with the lock held."""
-        self.entries[key] = value
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.limit():
-            self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-class _Copies(_Recent):
+class _Copies(RecentMap):
     """Pages this process took from the cache or made, the most recently used kept: served
     only under the generation they were made under, like the cache's, and for no longer than
     ARCHIVE_PAGE_CACHE_SECONDS (a page's citation says when it was accessed)."""
@@ -126,8 +104,7 @@ class _Copies(_Recent):
             return kept[1]
 
     def keep(self, key: str, entry: tuple) -> None:
-        with self.lock:
-            self._put(key, (_now(), entry))
+        self.put(key, (_now(), entry))
 
 
 def _now() -> float:
@@ -137,7 +114,7 @@ def _now() -> float:
 _copies = _Copies()
 
 
-class _Asked(_Recent):
+class _Asked(RecentMap):
     """How many times this process made each page under its generation: the most recently
     made ARCHIVE_PAGE_CACHE_ASKED kept."""
 
@@ -152,7 +129,7 @@ class _Asked(_Recent):
         marker = (key, made_under)
         with self.lock:
             times = self.entries.get(marker, 0) + 1
-            self._put(marker, times)
+            self.put_locked(marker, times)
         return times >= settings.ARCHIVE_PAGE_CACHE_MIN_REQUESTS
 
 
