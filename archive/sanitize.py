@@ -163,12 +163,16 @@ _VOID = frozenset({"br"})
 
 
 def _issue(body_html: str) -> None:
-    collecting = getattr(_issued_here, "collecting", None)
-    if collecting is not None:
-        collecting.append(body_html)
     blocks = _top_level_blocks(body_html)
     if blocks is None:
         return
+    collecting = getattr(_issued_here, "collecting", None)
+    if collecting is not None:
+        collecting.append((body_html, blocks))
+    _keep(body_html, blocks)
+
+
+def _keep(body_html: str, blocks: tuple[str, ...]) -> None:
     issued = _issued()
     issued.pop(body_html, None)
     issued[body_html] = blocks
@@ -176,10 +180,13 @@ def _issue(body_html: str) -> None:
         del issued[next(iter(issued))]
 
 
+Issued = tuple[str, tuple[str, ...]]  # an output and its top-level blocks
+
+
 @contextmanager
-def issuing() -> Iterator[list[str]]:
-    """The outputs this thread issues inside the block, in order: for a forked reader of the
-    importer (archive.importing.reading) to hand back with what it read."""
+def issuing() -> Iterator[list[Issued]]:
+    """The outputs this thread issues inside the block, in order, with their blocks: for a
+    forked reader of the importer (archive.importing.reading) to hand back with what it read."""
     outer = getattr(_issued_here, "collecting", None)
     _issued_here.collecting = collected = []
     try:
@@ -188,13 +195,13 @@ def issuing() -> Iterator[list[str]]:
         _issued_here.collecting = outer
 
 
-def adopt_from_own_fork(outputs: Iterable[str]) -> None:
+def adopt_from_own_fork(outputs: Iterable[Issued]) -> None:
     """Know outputs that a fork of this process issued (`issuing`) as if issued here.
 
     Only for this process's own children, which run this same sanitiser: anything else handed
     over must be cleaned, as `known_clean` never trusts a body it did not issue."""
-    for body_html in outputs:
-        _issue(body_html)
+    for body_html, blocks in outputs:
+        _keep(body_html, blocks)
 
 
 def _issued() -> dict[str, tuple[str, ...]]:

@@ -117,7 +117,7 @@ def test_outputs_issued_in_another_process_are_known_once_adopted():
     and all; before that it is not."""
     with sanitize.issuing() as issued:
         output = _clean("<h1>Strike</h1><p>One</p><p>Two <b>bold</b></p>")
-    assert issued == [output]
+    assert issued == [(output, sanitize._top_level_blocks(output))]
     sanitize._issued().clear()  # as in the writing process, which never cleaned it
     trimmed = output.split("\n", 1)[1]
     assert sanitize.known_clean(trimmed) is None

@@ -41,12 +41,13 @@ logger = logging.getLogger(__name__)
 AHEAD_PER_READER = 4
 # At most this many readers by default: the writing process is the limit beyond it.
 MOST_READERS = 4
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
 def default_readers() -> int:
     """Reader processes for an import on this machine: one a core this process may use, up to
     MOST_READERS; 1 (read here) on one core or where processes cannot be forked."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not CAN_FORK:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
@@ -134,21 +135,20 @@ def read(name: str, raw: bytes, max_bytes: int) -> Read:
 class _FromReader:
     """What a reader process hands back: the file's read, and what the writer would otherwise
     work out again when it saves the article (Article.prepare), as the reader worked it out:
-    the sanitiser's outputs (known clean), the body's text and that text's analysis."""
+    the sanitiser's outputs (known clean), the article's body's text and that text's analysis."""
 
     read: Read
-    issued: tuple[str, ...]
-    texts: tuple[tuple[str, str], ...]  # (body HTML, its text)
-    analyses: tuple[tuple[str, similarity.Analysis], ...]  # (text, its analysis)
+    issued: tuple[sanitize.Issued, ...] = ()
+    text: str | None = None
+    analysis: similarity.Analysis | None = None
 
     def adopt(self) -> None:
         # The reader is a fork of this process running the same functions: its results are
         # what this process would get.
         sanitize.adopt_from_own_fork(self.issued)
-        for body_html, text in self.texts:
-            sanitize.html_to_text.remember(body_html, text)
-        for text, analysis in self.analyses:
-            similarity.analyse.remember(text, analysis)
+        if self.text is not None:
+            sanitize.html_to_text.remember(self.read.texts.body_html, self.text)
+            similarity.analyse.remember(self.text, self.analysis)
 
 
 def _read_in_reader(name: str, raw: bytes, max_bytes: int) -> _FromReader:
@@ -156,12 +156,9 @@ def _read_in_reader(name: str, raw: bytes, max_bytes: int) -> _FromReader:
     with sanitize.issuing() as issued:
         found = read(name, raw, max_bytes)
     if found.texts is None:
-        return _FromReader(found, tuple(issued), (), ())
-    body_html = found.texts.body_html
-    text = sanitize.html_to_text(body_html)
-    return _FromReader(
-        found, tuple(issued), ((body_html, text),), ((text, similarity.analyse(text)),)
-    )
+        return _FromReader(found, tuple(issued))
+    text = sanitize.html_to_text(found.texts.body_html)
+    return _FromReader(found, tuple(issued), text, similarity.analyse(text))
 
 
 class Reading:
@@ -215,7 +212,7 @@ class Readers:
     when `count` is 1."""
 
     def __init__(self, count: int) -> None:
-        self.count = count if "fork" in multiprocessing.get_all_start_methods() else 1
+        self.count = count if CAN_FORK else 1
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Readers:
@@ -276,4 +273,4 @@ class Readers:
             try:
                 return alone.submit(_read_in_reader, name, raw, max_bytes).result()
             except (BrokenProcessPool, CancelledError):
-                return _FromReader(Read(refused=READER_STOPPED), (), (), ())
+                return _FromReader(Read(refused=READER_STOPPED))
