@@ -123,7 +123,7 @@ class PreparedInsert(models.Model):
 _PREPARED: dict[tuple[type, tuple], Insert] = {}
 
 
-def _prepared(model: type[models.Model], fields: tuple) -> Insert | None:
+def _prepared(model: type[models.Model], fields: tuple) -> Insert:
     """The insert of these fields of the model's rows, made once."""
     insert = _PREPARED.get((model, fields))
     if insert is None:

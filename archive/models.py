@@ -571,9 +571,8 @@ def _published_by_slug(database: str) -> statements.Statement:
 
 
 # An article's links as its page lists them: kind (0 organisation, 1 person, 2 event), id,
-# name, slug, abbreviation, start date; in this order (by the columns' positions, and names).
-LINKED_ORDER = "1, 6, 3"
-LINKED_ORDER_NAMED = "k.kind, k.start_date, k.name"
+# name, slug, abbreviation, start date; ordered by kind, then date (events), then name.
+LINKED_ORDER = "kind, start_date, name"
 
 
 def _linked_statement(article_id: str) -> str:
@@ -606,7 +605,7 @@ def _linked_with_the_article(vendor: str, article_id: str) -> RawSQL | None:
     fields = "k.kind, k.id, k.name, k.slug, k.abbreviation, k.start_date"
     if vendor == "postgresql":
         sql = (
-            f"SELECT json_agg(json_build_array({fields}) ORDER BY {LINKED_ORDER_NAMED})::text "  # noqa: S608
+            f"SELECT json_agg(json_build_array({fields}) ORDER BY {LINKED_ORDER})::text "  # noqa: S608
             f"FROM ({rows}) k"
         )
     elif vendor == "sqlite":
