@@ -157,7 +157,7 @@ def test_the_writer_neither_cleans_nor_analyses_again_what_a_reader_did(
 
 
 def test_a_file_that_kills_its_reader_is_refused_and_the_rest_imported(
-    write_file, entities, monkeypatch
+    write_file, entities, monkeypatch, caplog
 ):
     """A reader killed (as the system kills a process for its memory) loses no other file,
     and the writer never reads the file that killed it: that one is read again in a reader of
@@ -173,8 +173,10 @@ def test_a_file_that_kills_its_reader_is_refused_and_the_rest_imported(
     monkeypatch.setattr(reading, "read", dies_on_the_third)
     files = [write_file(f"{n:02d}.txt", f"Strike {n}\n\n{WORDS} number {n}.\n") for n in range(12)]
 
-    report = import_files(files, readers=2)
+    with caplog.at_level("WARNING", logger="archive.importing.reading"):
+        report = import_files(files, readers=2)
 
+    assert "A reader process stopped" in caplog.text
     outcomes = [(Path(o.path).name, o.outcome, o.reason) for o in report.outcomes]
     assert outcomes[3] == ("03.txt", "refused", reading.READER_STOPPED)
     assert [o for n, o, _ in outcomes if n != "03.txt"] == ["imported"] * 11
