@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db import router
+from django.db.models import Case, Value, When
 from django.db.models.functions import Left
 from pyroaring import BitMap
 
@@ -356,7 +357,13 @@ def _rows_statement(count: int, database: str, text: bool) -> Statement:
     if text:
         queryset = queryset.only(*LIST_FIELDS, "body_text")
     else:
-        opening = Left("body_text", TEASER_CHARS + 1)  # one more: is there more?
+        # The opening of the text, which only an article without a standfirst shows
+        # (Article.teaser): one more character, to know there is more. Read for those alone:
+        # on PostgreSQL the text lies apart from the row (TOAST, migration 0015), and reading
+        # it for a list of 20 articles took 171 buffer reads instead of 63 and twice the time.
+        opening = Case(
+            When(standfirst="", then=Left("body_text", TEASER_CHARS + 1)), default=Value("")
+        )
         queryset = queryset.only(*LIST_FIELDS).annotate(text_opening=opening)
     markers = list(range(-count, 0))  # ids no row has
     return compile_once(queryset.filter(id__in=markers).order_by(), markers)

@@ -939,7 +939,8 @@ class Article(PreparedInsert, Addressed):
     def teaser(self) -> str:
         """The standfirst, or else the opening of the text (its first TEASER_WORDS words), for
         lists of articles. A list reads only the text's first TEASER_CHARS characters (and
-        one more, to know there is more), as `text_opening`, not the whole text."""
+        one more, to know there is more), as `text_opening`, not the whole text, and only for
+        an article without a standfirst (listing.articles_in_order)."""
         if self.standfirst:
             return self.display_standfirst
         opening = self.__dict__.get("text_opening")
