@@ -1,7 +1,6 @@
 """The rows a list shows are read with a statement compiled once (listing.articles_in_order)."""
 
 import datetime as dt
-import importlib
 
 import pytest
 from django.db import connection
@@ -9,7 +8,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from archive.listing import LIST_FIELDS, articles_in_order
-from archive.models import Article
+from archive.migrations import _fts
+from archive.migrations._layout import LONG_TEXTS
+from archive.models import Article, Organisation
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -116,10 +117,6 @@ def test_a_list_reads_only_the_opening_of_each_text_and_a_search_the_whole(clien
     assert all(snippet for _, snippet in rows)
 
 
-LONG_TEXTS_LAST = "archive.migrations.0017_article_long_texts_last_on_sqlite"
-_long_texts_last = importlib.import_module(LONG_TEXTS_LAST)
-
-
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the row layout is SQLite's")
 def test_sqlite_rows_hold_the_listed_columns_before_the_long_texts():
     # SQLite reads a row's overflow pages one after another up to the last column asked for:
@@ -130,7 +127,7 @@ def test_sqlite_rows_hold_the_listed_columns_before_the_long_texts():
             connection.cursor(), Article._meta.db_table
         )
     ]
-    long_texts = list(_long_texts_last.LONG_TEXTS)
+    long_texts = list(LONG_TEXTS)
     assert columns[-len(long_texts) :] == long_texts
     assert set(LIST_FIELDS) <= set(columns[: -len(long_texts)])
     # So recorded in the migrations too: a later migration that makes SQLite rebuild the
@@ -139,19 +136,57 @@ def test_sqlite_rows_hold_the_listed_columns_before_the_long_texts():
     assert list(recorded.fields)[-len(long_texts) :] == long_texts
 
 
+def _columns() -> list[str]:
+    table = Article._meta.db_table
+    with connection.cursor() as cursor:
+        return [c.name for c in connection.introspection.get_table_description(cursor, table)]
+
+
+def _schema() -> set[tuple[str, str]]:
+    """The indexes, constraints' indexes and triggers of the article table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT type, name FROM sqlite_master WHERE tbl_name = %s AND type != 'table'",
+            [Article._meta.db_table],
+        )
+        return set(cursor.fetchall())
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the row layout is SQLite's")
 @pytest.mark.django_db(transaction=True)
-def test_moving_the_long_texts_keeps_every_article_and_its_search(client):
-    article = make_article(title="Dockers walk out", slug="dockers", original="Dockers walk out.")
+def test_moving_the_long_texts_keeps_every_article_its_links_and_its_search(client):
+    pcs = Organisation.objects.create(name="PCS", slug="pcs", kind=Organisation.Kind.TRADE_UNION)
+    article = make_article(
+        title="Dockers walk out", slug="dockers", original="Dockers walk out.", organisations=[pcs]
+    )
+    schema = _schema()
+    before, after = "0016_count_index_rebuild_requested", "0017_article_long_texts_last_on_sqlite"
     executor = MigrationExecutor(connection)
-    executor.migrate([("archive", "0016_count_index_rebuild_requested")])
-    executor = MigrationExecutor(connection)
-    executor.migrate([("archive", "0017_article_long_texts_last_on_sqlite")])
+    executor.migrate([("archive", before)])
+    # Back to the layout of before the move, as an archive made before it has.
+    old = executor.loader.project_state(("archive", before)).apps.get_model("archive", "Article")
+    with connection.schema_editor() as editor:
+        editor._remake_table(old)
+        _fts.restore(None, editor)
+    assert _columns()[-len(LONG_TEXTS) :] != list(LONG_TEXTS)
+    newest = make_article(title="Withdrawn", slug="withdrawn")
+    newest_id = newest.pk
+    newest.delete()  # its id stays given: a new article must not take it
+    MigrationExecutor(connection).migrate([("archive", after)])
 
+    assert _columns()[-len(LONG_TEXTS) :] == list(LONG_TEXTS)
+    assert _schema() == schema
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_key_check")
+        assert cursor.fetchall() == []
     kept = Article.objects.get(pk=article.pk)
     for field in Article._meta.concrete_fields:
         assert getattr(kept, field.attname) == getattr(article, field.attname), field.name
+    assert list(kept.organisations.all()) == [pcs]
     assert "Dockers walk out" in client.get("/articles/?q=dockers").content.decode()
     kept.title, kept.slug = "Miners walk out", "miners"
-    kept.save()  # the full-text index's triggers are back: the change is searchable
+    kept.save()  # the full-text index's triggers are back: changes are searchable
+    added = make_article(title="Nurses ballot", slug="nurses")
+    assert added.pk > newest_id
     assert "Miners walk out" in client.get("/articles/?q=miners").content.decode()
+    assert "Nurses ballot" in client.get("/articles/?q=nurses").content.decode()

@@ -2,7 +2,8 @@
 
 SQLite cannot add a NOT NULL column in place, so Django rebuilds the table, and a rebuild drops
 the triggers that keep archive_article_fts in step (0003). A migration that adds a column to
-articles ends with `migrations.RunPython(fts.restore, fts.restore)`.
+articles ends with `_layout.LongTextsLast()`, which keeps the long texts at the end of the row
+and then puts the index back with `restore`.
 """
 
 import importlib
