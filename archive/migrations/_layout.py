@@ -7,7 +7,8 @@ listed rows are read from their own page.
 
 Any later migration that adds or alters a column of articles puts that column at the end of the
 table on SQLite (Django rebuilds the table or appends the column): end it with
-`LongTextsLast()`, as it ends with `fts.restore` (tests/test_listed_rows.py checks the order).
+`LongTextsLast()` instead of `fts.restore`, which it calls itself after its own rebuild
+(tests/test_listed_rows.py checks the order).
 """
 
 from django.db import migrations
